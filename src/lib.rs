@@ -1,0 +1,11 @@
+//! apachelint: a pre-deploy change guard and linter for Apache httpd 2.4
+//! configuration.
+//!
+//! The pipeline (see ARCHITECTURE.md):
+//! bytes → [`syntax`] (pure parse) → load (includes, defines, conditionals)
+//! → model → rules → report.
+
+pub mod app;
+pub mod cli;
+pub mod source;
+pub mod syntax;
