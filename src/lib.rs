@@ -9,3 +9,5 @@ pub mod app;
 pub mod cli;
 pub mod source;
 pub mod syntax;
+pub mod finding;
+pub mod rules;
