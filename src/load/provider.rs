@@ -52,11 +52,18 @@ pub trait Backend: Send + Sync {
     /// Bytes of a regular file. `path` must not be a symlink (the caller has
     /// resolved it); anything but a regular file is an error.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// How to show one of this backend's paths to the user.
+    fn display(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
 }
 
-/// The local file system.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct DiskBackend;
+/// The local file system. Paths are shown relative to `display_base` (the
+/// working directory) when they lie below it.
+#[derive(Debug, Default, Clone)]
+pub struct DiskBackend {
+    pub display_base: Option<PathBuf>,
+}
 
 fn kind_of(file_type: std::fs::FileType) -> EntryKind {
     if file_type.is_symlink() {
@@ -102,6 +109,13 @@ impl Backend for DiskBackend {
             });
         }
         Ok(out)
+    }
+
+    fn display(&self, path: &Path) -> PathBuf {
+        match &self.display_base {
+            Some(base) => path.strip_prefix(base).unwrap_or(path).to_path_buf(),
+            None => path.to_path_buf(),
+        }
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
@@ -218,7 +232,12 @@ impl Backend for MemBackend {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<DirEntry>> {
         match self.get(path)? {
             MemEntry::Dir => {}
-            _ => return Err(io::Error::new(io::ErrorKind::NotADirectory, "not a directory")),
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotADirectory,
+                    "not a directory",
+                ));
+            }
         }
         let mut out = Vec::new();
         for (p, entry) in self.entries.range(path.to_path_buf()..) {

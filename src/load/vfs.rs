@@ -156,6 +156,15 @@ impl Vfs {
         })
     }
 
+    /// The path to show the user for a configuration path: the backend's name
+    /// for the mapped file (the checkout path), or the path itself.
+    pub fn display_path(&self, config: &Path) -> PathBuf {
+        match self.map(config) {
+            Ok(backend_path) => self.backend.display(&backend_path),
+            Err(_) => config.to_path_buf(),
+        }
+    }
+
     fn lstat(&self, path: &Path) -> Result<Meta, VfsError> {
         Ok(self.backend.lstat(&self.map(path)?)?)
     }

@@ -121,7 +121,10 @@ struct Parser<'a, 'o> {
 
 /// httpd: `</X> without matching <X> section` (the token as written).
 pub fn unmatched_close_message(token: &str) -> String {
-    format!("{token} without matching <{} section", token.get(2..).unwrap_or(""))
+    format!(
+        "{token} without matching <{} section",
+        token.get(2..).unwrap_or("")
+    )
 }
 
 /// httpd: `</X> directive missing closing '>'`.
@@ -177,7 +180,10 @@ impl<'a> Parser<'a, '_> {
                 SyntaxErrorKind::LineTooLong,
                 range,
                 line.last_line,
-                format!("Error reading file at line {}: Line too long", line.last_line),
+                format!(
+                    "Error reading file at line {}: Line too long",
+                    line.last_line
+                ),
             );
         }
         match classify(&line) {
