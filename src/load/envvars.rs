@@ -179,7 +179,7 @@ fn split_words(line: &str) -> Vec<String> {
 fn eval_test(words: &[String], vars: &BTreeMap<String, String>) -> bool {
     let inner: Vec<String> = words
         .iter()
-        .filter(|w| w.as_str() != "[" && w.as_str() != "]")
+        .filter(|w| !matches!(w.as_str(), "[" | "]" | "then"))
         .map(|w| expand(w, vars))
         .collect();
     match inner.as_slice() {

@@ -165,6 +165,15 @@ impl Vfs {
         }
     }
 
+    /// In confined mode: `path` lies strictly above a mapped root.
+    fn is_mount_ancestor(&self, path: &Path) -> bool {
+        self.confined
+            && self
+                .mounts
+                .iter()
+                .any(|m| m.config != path && m.config.starts_with(path))
+    }
+
     fn lstat(&self, path: &Path) -> Result<Meta, VfsError> {
         Ok(self.backend.lstat(&self.map(path)?)?)
     }
@@ -190,7 +199,15 @@ impl Vfs {
                 continue;
             }
             let candidate = resolved.join(&name);
-            let m = self.lstat(&candidate)?;
+            let m = if self.is_mount_ancestor(&candidate) {
+                // A directory above a mapped root (`/etc` for `/etc/apache2`).
+                Meta {
+                    kind: EntryKind::Dir,
+                    len: 0,
+                }
+            } else {
+                self.lstat(&candidate)?
+            };
             let is_last = pending.is_empty();
             if m.kind == EntryKind::Symlink && (follow_final || !is_last) {
                 links += 1;
