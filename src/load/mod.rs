@@ -749,7 +749,8 @@ impl<'a> Loader<'a> {
                 // ap_soak_end_container: cut the last byte, compare the rest.
                 let mut cut = token.clone();
                 cut.pop();
-                if !cut[2.min(cut.len())..].eq_ignore_ascii_case(&top.name) {
+                let cut_name = &cut[2.min(cut.len())..];
+                if !cut_name.eq_ignore_ascii_case(&top.name) {
                     let message = format!("Expected </{}> but saw {cut}>", top.name);
                     let (origin, origin_line) = top.soak_origin.unwrap_or((span, item.httpd_line));
                     self.report(
@@ -761,6 +762,20 @@ impl<'a> Loader<'a> {
                         item.macro_ctx,
                         None,
                     );
+                    // Recovery: close up to a skipped section this closer
+                    // names, so one mistake is one error.
+                    let floor = stack
+                        .iter()
+                        .position(|f| f.mode == Mode::Soak)
+                        .unwrap_or(0);
+                    if let Some(depth) = stack[floor..]
+                        .iter()
+                        .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
+                    {
+                        while stack.len() > floor + depth + 1 {
+                            self.pop(stack, None);
+                        }
+                    }
                 }
                 self.pop(stack, Some(line_span));
             }
@@ -1378,3 +1393,6 @@ fn set_line_range(kind: &mut LineKind, range: TextRange) {
         info.range = range;
     }
 }
+
+#[cfg(test)]
+mod tests;
