@@ -46,7 +46,7 @@ use crate::syntax::parser::{
     MAX_LINE_MACRO_BODY, MAX_LINE_MAIN, mismatch_message, missing_angle_message, unclosed_message,
     unmatched_close_message,
 };
-use crate::syntax::{Directive, LineInfo, SectionKind, Word};
+use crate::syntax::{Directive, LineInfo, SectionKind};
 
 use cond::{CondError, CondKind};
 use include::{Expanded, IncludeError};
@@ -55,6 +55,9 @@ pub use profile::Profile;
 use tree::*;
 use vars::Vars;
 use vfs::{Vfs, VfsError};
+
+/// Files read and classified together, in parallel, by one Include.
+const PREFETCH_BATCH: usize = 256;
 
 /// httpd's `AP_MAX_INCLUDE_DEPTH`.
 const MAX_INCLUDE_DEPTH: u32 = 128;
@@ -108,6 +111,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         macros: HashMap::new(),
         macros_defined: false,
         cache: HashMap::new(),
+        pending: HashMap::new(),
         include_depth: 0,
     };
     let root_path = options.root_file.clone();
@@ -140,16 +144,15 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
     }
 }
 
-/// A file read and split into classified lines.
+/// A file as read.
 #[derive(Debug)]
 struct FileData {
     id: FileId,
     text: Arc<[u8]>,
-    lines: Vec<PreLine>,
 }
 
 /// A classified line and facts about its raw form.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct PreLine {
     kind: LineKind,
     /// Longer than httpd's line limit.
@@ -170,7 +173,7 @@ fn split(text: &[u8]) -> Vec<PreLine> {
 }
 
 /// One line handed to the reader, with where it comes from.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Item {
     line: PreLine,
     file: FileId,
@@ -181,25 +184,24 @@ struct Item {
     httpd_line: u32,
 }
 
-/// The line stream of one file, with macro expansions spliced in.
+/// The line stream of one file, with macro expansions spliced in. Lines are
+/// handed out by value: each is consumed once.
 struct Reader {
     data: Arc<FileData>,
-    pos: usize,
+    lines: std::vec::IntoIter<PreLine>,
     /// Pending expansions, innermost last.
-    injected: Vec<(Vec<Item>, usize)>,
+    injected: Vec<std::vec::IntoIter<Item>>,
 }
 
 impl Reader {
     fn next(&mut self) -> Option<Item> {
-        while let Some((items, pos)) = self.injected.last_mut() {
-            if *pos < items.len() {
-                *pos += 1;
-                return Some(items[*pos - 1].clone());
+        while let Some(items) = self.injected.last_mut() {
+            if let Some(item) = items.next() {
+                return Some(item);
             }
             self.injected.pop();
         }
-        let line = self.data.lines.get(self.pos)?.clone();
-        self.pos += 1;
+        let line = self.lines.next()?;
         let httpd_line = info_of(&line.kind).map_or(0, |i| i.last_line);
         Some(Item {
             line,
@@ -248,6 +250,8 @@ struct Loader<'a> {
     /// httpd answers "no macro defined before Use" until a first definition.
     macros_defined: bool,
     cache: HashMap<PathBuf, Result<Arc<FileData>, VfsError>>,
+    /// Classified lines of prefetched files not processed yet.
+    pending: HashMap<FileId, Vec<PreLine>>,
     include_depth: u32,
 }
 
@@ -272,6 +276,12 @@ impl<'a> Loader<'a> {
                 ((*p).clone(), result)
             })
             .collect();
+        let new_lines: usize = read
+            .iter()
+            .map(|(_, r)| r.as_ref().map_or(0, |(_, lines)| lines.len()))
+            .sum();
+        // Every line becomes (at most) one node: grow the arena once.
+        self.nodes.reserve(new_lines + read.len());
         for (path, result) in read {
             let entry = result.map(|(bytes, lines)| {
                 let text: Arc<[u8]> = bytes.into();
@@ -279,7 +289,8 @@ impl<'a> Loader<'a> {
                 let id = self
                     .sources
                     .add(SourceFile::new(display, text.clone()).with_config_path(path.clone()));
-                Arc::new(FileData { id, text, lines })
+                self.pending.insert(id, lines);
+                Arc::new(FileData { id, text })
             });
             self.cache.insert(path, entry);
         }
@@ -308,7 +319,7 @@ impl<'a> Loader<'a> {
                 },
                 name: "".into(),
                 args: Vec::new(),
-                raw_args: "".into(),
+                raw_args: RawArgs::Owned("".into()),
                 span,
                 name_span: span,
                 line: 0,
@@ -326,7 +337,6 @@ impl<'a> Loader<'a> {
         let data = FileData {
             id,
             text: Arc::from(Vec::new()),
-            lines: Vec::new(),
         };
         let root = self.add_file_node(None, &data, 0);
         let span = Span::new(id, TextRange::new(0, 0));
@@ -344,9 +354,13 @@ impl<'a> Loader<'a> {
 
     /// Processes one file's lines under `file_node`.
     fn process_file(&mut self, data: &Arc<FileData>, file_node: NodeId) {
+        let lines = self
+            .pending
+            .remove(&data.id)
+            .unwrap_or_else(|| split(&data.text));
         let mut reader = Reader {
             data: data.clone(),
-            pos: 0,
+            lines: lines.into_iter(),
             injected: Vec::new(),
         };
         let mut stack: Vec<Frame> = Vec::new();
@@ -445,10 +459,10 @@ impl<'a> Loader<'a> {
         stack.iter().any(|f| f.mode == Mode::Soak)
     }
 
-    fn item(&mut self, item: Item, stack: &mut Vec<Frame>, reader: &mut Reader, file_node: NodeId) {
+    fn item(&mut self, mut item: Item, stack: &mut Vec<Frame>, reader: &mut Reader, file_node: NodeId) {
         let parent = Self::parent_of(stack, file_node);
         let active = !Self::soaking(stack);
-        let mut kind = item.line.kind.clone();
+        let mut kind = std::mem::replace(&mut item.line.kind, LineKind::Blank);
         if let Some(info) = info_of(&kind)
             && item.line.too_long
         {
@@ -472,7 +486,7 @@ impl<'a> Loader<'a> {
         match kind {
             LineKind::Blank | LineKind::Comment(_) | LineKind::Ignored(_) => {}
             LineKind::Directive(d) => {
-                let node = self.add_line_node(parent, &d, NodeKind::Directive, &item, active);
+                let node = self.add_line_node(parent, d, NodeKind::Directive, &item, active);
                 if active {
                     self.exec_on_read(node, &item, reader);
                 }
@@ -540,35 +554,28 @@ impl<'a> Loader<'a> {
         reclassified
     }
 
-    fn make_args(words: &[Word], file: FileId) -> Vec<Arg> {
-        words
-            .iter()
-            .map(|w| Arg {
-                value: w.value.clone(),
-                span: Span::new(file, w.range),
-                quote: w.quote,
-            })
-            .collect()
-    }
-
     fn add_line_node(
         &mut self,
         parent: NodeId,
-        d: &Directive,
+        d: Directive,
         kind: NodeKind,
         item: &Item,
         active: bool,
     ) -> NodeId {
         let name = match kind {
-            NodeKind::Directive => d.name.value.clone(),
-            _ => d
-                .name
-                .value
-                .strip_prefix('<')
-                .unwrap_or(&d.name.value)
-                .into(),
+            NodeKind::Directive => d.name.value,
+            _ => d.name.value.strip_prefix('<').unwrap_or(&d.name.value).into(),
         };
-        let raw_args = String::from_utf8_lossy(d.raw_args(&item.text)).into_owned();
+        let raw_args = match &d.line.joined {
+            None => RawArgs::Slice(TextRange::new(
+                (d.line.range.start + d.args_offset) as usize,
+                d.line.range.end as usize,
+            )),
+            Some(joined) => RawArgs::Owned(
+                String::from_utf8_lossy(&joined.text[(d.args_offset as usize).min(joined.text.len())..])
+                    .into(),
+            ),
+        };
         self.add_node(
             Some(parent),
             Node {
@@ -576,8 +583,8 @@ impl<'a> Loader<'a> {
                 children: Vec::new(),
                 kind,
                 name,
-                args: Self::make_args(&d.args, item.file),
-                raw_args: raw_args.into(),
+                args: d.args,
+                raw_args,
                 span: Span::new(item.file, d.line.range),
                 name_span: Span::new(item.file, d.name.range),
                 line: item.httpd_line,
@@ -610,7 +617,7 @@ impl<'a> Loader<'a> {
                     close: None,
                 },
             };
-            let node = self.add_line_node(parent, &opener.directive, kind, &item, false);
+            let node = self.add_line_node(parent, opener.directive, kind, &item, false);
             stack.push(Frame {
                 node,
                 name,
@@ -625,7 +632,7 @@ impl<'a> Loader<'a> {
             SectionKind::Ordinary => {
                 let node = self.add_line_node(
                     parent,
-                    &opener.directive,
+                    opener.directive,
                     NodeKind::Section {
                         has_closing_angle: opener.has_closing_angle,
                         close: None,
@@ -687,7 +694,7 @@ impl<'a> Loader<'a> {
         };
         let node = self.add_line_node(
             parent,
-            &opener.directive,
+            opener.directive,
             NodeKind::Conditional {
                 holds: Some(holds),
                 close: None,
@@ -1034,8 +1041,21 @@ impl<'a> Loader<'a> {
                 Expanded::Error(_) => None,
             })
             .collect();
-        self.prefetch(&files);
+        let mut next_file = 0;
         for step in expanded {
+            // Read and classify the next batch of files in parallel; a batch
+            // at a time keeps memory bounded on trees of thousands of sites.
+            if let Expanded::File(file) = &step {
+                if !self.cache.contains_key(file) {
+                    let from = files[next_file..]
+                        .iter()
+                        .position(|f| f == file)
+                        .map_or(next_file, |i| next_file + i);
+                    let to = (from + PREFETCH_BATCH).min(files.len());
+                    self.prefetch(&files[from..to]);
+                }
+                next_file += 1;
+            }
             match step {
                 Expanded::File(file) => self.include_file(node, &inc, &file, optional, item),
                 Expanded::Error(error) => {
@@ -1110,7 +1130,8 @@ impl<'a> Loader<'a> {
 
     /// `<Macro name params…>`: reads the raw body from the stream.
     fn define_macro(&mut self, opener: Opener, item: Item, reader: &mut Reader, parent: NodeId) {
-        let node = self.add_line_node(parent, &opener.directive, NodeKind::MacroDef, &item, true);
+        let has_closing_angle = opener.has_closing_angle;
+        let node = self.add_line_node(parent, opener.directive, NodeKind::MacroDef, &item, true);
         let mut body = Vec::new();
         let mut nesting = 1;
         let mut closed = false;
@@ -1150,10 +1171,10 @@ impl<'a> Loader<'a> {
             });
         }
         let n = self.nodes[node.0 as usize].clone();
-        let name = n
+        let name: String = n
             .args
             .first()
-            .map(|a| a.value.to_lowercase())
+            .map(|a| a.value.to_lowercase().to_string())
             .unwrap_or_default();
         let location = format!(
             "defined on line {} of \"{}\"",
@@ -1172,7 +1193,7 @@ impl<'a> Loader<'a> {
                 None,
             );
         };
-        if !opener.has_closing_angle {
+        if !has_closing_angle {
             fail(self, "<Macro> directive missing closing '>'".into());
             return;
         }
@@ -1349,7 +1370,7 @@ impl<'a> Loader<'a> {
                 }
             })
             .collect();
-        reader.injected.push((items, 0));
+        reader.injected.push(items.into_iter());
     }
 }
 

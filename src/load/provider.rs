@@ -49,9 +49,15 @@ pub trait Backend: Send + Sync {
     fn read_link(&self, path: &Path) -> io::Result<PathBuf>;
     /// Entries of a directory (without `.` and `..`), in no particular order.
     fn read_dir(&self, path: &Path) -> io::Result<Vec<DirEntry>>;
-    /// Bytes of a regular file. `path` must not be a symlink (the caller has
-    /// resolved it); anything but a regular file is an error.
+    /// Bytes of a regular file (following symlinks where the backend does so
+    /// natively); anything but a regular file is an error, checked before
+    /// the file is opened.
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// `stat` following symlinks, when the backend can do it natively (the
+    /// disk can; others return `None` and the caller resolves links itself).
+    fn stat_following(&self, _path: &Path) -> Option<io::Result<Meta>> {
+        None
+    }
     /// How to show one of this backend's paths to the user.
     fn display(&self, path: &Path) -> PathBuf {
         path.to_path_buf()
@@ -118,8 +124,15 @@ impl Backend for DiskBackend {
         }
     }
 
+    fn stat_following(&self, path: &Path) -> Option<io::Result<Meta>> {
+        Some(std::fs::metadata(path).map(|m| Meta {
+            kind: kind_of(m.file_type()),
+            len: m.len(),
+        }))
+    }
+
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        let meta = std::fs::symlink_metadata(path)?;
+        let meta = std::fs::metadata(path)?;
         if !meta.file_type().is_file() {
             return Err(not_regular());
         }

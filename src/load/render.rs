@@ -104,9 +104,9 @@ impl DumpConfig<'_> {
                     "<{}",
                     (self.canonical)(&format!("<{}", node.name)).trim_start_matches('<')
                 ),
-                node.raw_args.to_string(),
+                self.config.raw_args(id).into_owned(),
             ),
-            _ => ((self.canonical)(&node.name), node.raw_args.to_string()),
+            _ => ((self.canonical)(&node.name), self.config.raw_args(id).into_owned()),
         };
         self.indent(id, nest, node.line);
         let _ = writeln!(self.out, "{name} {args}");

@@ -16,7 +16,7 @@ use crate::load::tree::Config;
 fn load_fixture(fixture: &str) -> Config {
     let mut mem = MemBackend::new();
     let mut current: Option<(String, String)> = None;
-    let mut flush = |cur: &mut Option<(String, String)>, mem: &mut MemBackend| {
+    let flush = |cur: &mut Option<(String, String)>, mem: &mut MemBackend| {
         if let Some((path, text)) = cur.take() {
             *mem = std::mem::take(mem).file(path, text);
         }
@@ -349,11 +349,8 @@ Use VHost shop.example /srv/shop
         .find(|&n| c.node(n).is("ServerName"))
         .unwrap();
     // The argument points at `$name` in the macro body; the chain names the Use.
-    let arg = &c.node(name).args[0];
-    assert_eq!(
-        c.sources.get(arg.span.file).snippet(arg.span.range),
-        "$name"
-    );
+    let arg = c.node(name).arg_span(0);
+    assert_eq!(c.sources.get(arg.file).snippet(arg.range), "$name");
     assert_eq!(c.chain(name).len(), 1);
 }
 
@@ -401,3 +398,4 @@ A sub
     );
     assert_eq!(effective(&c), "A hidden\nA readme\nA sub\n");
 }
+

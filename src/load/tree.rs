@@ -16,9 +16,11 @@
 
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
+
 use crate::finding::{ChainKind, ChainLink, Finding};
-use crate::source::{FileId, SourceSet, Span};
-use crate::syntax::Quote;
+use crate::source::{FileId, SourceSet, Span, TextRange};
+use crate::syntax::Word;
 
 use super::vars::Vars;
 
@@ -28,14 +30,12 @@ pub struct NodeId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MacroCtxId(pub u32);
 
-/// One argument after substitution.
+/// The raw argument string of a node: a slice of its file when the line is
+/// written out plainly, or owned text after continuations or substitution.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arg {
-    pub value: Box<str>,
-    /// Where it was written (for substituted text: the `${VAR}` or macro
-    /// parameter it came from).
-    pub span: Span,
-    pub quote: Quote,
+pub enum RawArgs {
+    Slice(TextRange),
+    Owned(Box<str>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,12 +69,15 @@ pub struct Node {
     pub kind: NodeKind,
     /// Directive or section name after substitution, as written (sections
     /// without `<`: `Directory`). For File nodes: empty.
-    pub name: Box<str>,
-    /// Arguments (for sections: the words before the last `>`).
-    pub args: Vec<Arg>,
+    pub name: CompactString,
+    /// Arguments after substitution (for sections: the words before the
+    /// last `>`). Their ranges are in the node's file (`span.file`); a
+    /// substituted word points at the `${VAR}` or macro parameter it came from.
+    pub args: Vec<Word>,
     /// The raw argument string after substitution (httpd's
-    /// `ap_directive_t.args`, as `-D DUMP_CONFIG` prints it).
-    pub raw_args: Box<str>,
+    /// `ap_directive_t.args`, as `-D DUMP_CONFIG` prints it); see
+    /// [`Config::raw_args`].
+    pub raw_args: RawArgs,
     /// The whole logical line.
     pub span: Span,
     pub name_span: Span,
@@ -105,7 +108,14 @@ impl Node {
 
     /// The span of argument `i`, or of the name when it has none.
     pub fn arg_span(&self, i: usize) -> Span {
-        self.args.get(i).map_or(self.name_span, |a| a.span)
+        self.args
+            .get(i)
+            .map_or(self.name_span, |a| Span::new(self.span.file, a.range))
+    }
+
+    /// Argument values.
+    pub fn arg_values(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|a| &*a.value)
     }
 }
 
@@ -169,6 +179,15 @@ impl Config {
 
     pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         self.node(id).children.iter().copied()
+    }
+
+    /// A node's raw argument string (httpd's `ap_directive_t.args`).
+    pub fn raw_args(&self, id: NodeId) -> std::borrow::Cow<'_, str> {
+        let node = self.node(id);
+        match &node.raw_args {
+            RawArgs::Owned(s) => std::borrow::Cow::Borrowed(s),
+            RawArgs::Slice(range) => self.sources.get(node.span.file).snippet(*range),
+        }
     }
 
     /// The configuration path of a file.

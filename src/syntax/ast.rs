@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
+
 use crate::source::TextRange;
 
 pub use super::lines::OffsetMap;
@@ -17,8 +19,9 @@ pub use super::words::Quote;
 pub struct Word {
     /// The bytes of the word in the file, quotes included.
     pub range: TextRange,
-    /// The unescaped value, decoded lossily as UTF-8.
-    pub value: Box<str>,
+    /// The unescaped value, decoded lossily as UTF-8. Inline (no heap
+    /// allocation) up to 24 bytes, which is most configuration words.
+    pub value: CompactString,
     pub quote: Quote,
     /// False for a quoted word whose closing quote is missing.
     pub terminated: bool,
