@@ -40,6 +40,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
         Command::Dump(args) => dump(&args, out),
         Command::Includes(args) => includes(&args, out),
+        Command::Vhosts(args) => vhosts(&args, out),
     };
     match result {
         Ok(status) => status,
@@ -146,6 +147,15 @@ fn includes(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String>
     let config = load_input(args)?;
     print_findings(&config);
     out.write_all(render::includes(&config).as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(status_of(&config))
+}
+
+fn vhosts(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let config = load_input(args)?;
+    print_findings(&config);
+    let map = crate::model::vhosts::VhostMap::build(&config);
+    out.write_all(map.render().as_bytes())
         .map_err(|e| e.to_string())?;
     Ok(status_of(&config))
 }

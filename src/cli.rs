@@ -26,6 +26,8 @@ pub enum Command {
     Dump(DumpArgs),
     /// Print the include tree, like `apache2 -t -D DUMP_INCLUDES`.
     Includes(InputArgs),
+    /// Print the virtual-host map, like `apache2 -S`, computed without the server.
+    Vhosts(InputArgs),
 }
 
 /// Where the configuration is and how the target server runs it.

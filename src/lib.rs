@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod finding;
 pub mod load;
+pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -459,7 +459,13 @@ impl<'a> Loader<'a> {
         stack.iter().any(|f| f.mode == Mode::Soak)
     }
 
-    fn item(&mut self, mut item: Item, stack: &mut Vec<Frame>, reader: &mut Reader, file_node: NodeId) {
+    fn item(
+        &mut self,
+        mut item: Item,
+        stack: &mut Vec<Frame>,
+        reader: &mut Reader,
+        file_node: NodeId,
+    ) {
         let parent = Self::parent_of(stack, file_node);
         let active = !Self::soaking(stack);
         let mut kind = std::mem::replace(&mut item.line.kind, LineKind::Blank);
@@ -564,7 +570,12 @@ impl<'a> Loader<'a> {
     ) -> NodeId {
         let name = match kind {
             NodeKind::Directive => d.name.value,
-            _ => d.name.value.strip_prefix('<').unwrap_or(&d.name.value).into(),
+            _ => d
+                .name
+                .value
+                .strip_prefix('<')
+                .unwrap_or(&d.name.value)
+                .into(),
         };
         let raw_args = match &d.line.joined {
             None => RawArgs::Slice(TextRange::new(
@@ -572,8 +583,10 @@ impl<'a> Loader<'a> {
                 d.line.range.end as usize,
             )),
             Some(joined) => RawArgs::Owned(
-                String::from_utf8_lossy(&joined.text[(d.args_offset as usize).min(joined.text.len())..])
-                    .into(),
+                String::from_utf8_lossy(
+                    &joined.text[(d.args_offset as usize).min(joined.text.len())..],
+                )
+                .into(),
             ),
         };
         self.add_node(
@@ -771,10 +784,7 @@ impl<'a> Loader<'a> {
                     );
                     // Recovery: close up to a skipped section this closer
                     // names, so one mistake is one error.
-                    let floor = stack
-                        .iter()
-                        .position(|f| f.mode == Mode::Soak)
-                        .unwrap_or(0);
+                    let floor = stack.iter().position(|f| f.mode == Mode::Soak).unwrap_or(0);
                     if let Some(depth) = stack[floor..]
                         .iter()
                         .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))

@@ -106,7 +106,10 @@ impl DumpConfig<'_> {
                 ),
                 self.config.raw_args(id).into_owned(),
             ),
-            _ => ((self.canonical)(&node.name), self.config.raw_args(id).into_owned()),
+            _ => (
+                (self.canonical)(&node.name),
+                self.config.raw_args(id).into_owned(),
+            ),
         };
         self.indent(id, nest, node.line);
         let _ = writeln!(self.out, "{name} {args}");

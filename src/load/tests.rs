@@ -163,7 +163,11 @@ ServerAlias ${with:colon}
         ]
     );
     let ctx = &c.nodes[c.walk_effective()[1].0 as usize];
-    assert_eq!(ctx.args.len(), 2, "a value with a space becomes two arguments");
+    assert_eq!(
+        ctx.args.len(),
+        2,
+        "a value with a space becomes two arguments"
+    );
 }
 
 #[test]
@@ -398,4 +402,3 @@ A sub
     );
     assert_eq!(effective(&c), "A hidden\nA readme\nA sub\n");
 }
-

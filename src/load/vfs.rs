@@ -224,7 +224,12 @@ impl Vfs {
 
     /// Resolves `rest` (relative, or absolute to restart at `/`) below the
     /// already resolved directory `start`.
-    fn resolve_from(&self, start: PathBuf, rest: &Path, follow_final: bool) -> Result<Resolved, VfsError> {
+    fn resolve_from(
+        &self,
+        start: PathBuf,
+        rest: &Path,
+        follow_final: bool,
+    ) -> Result<Resolved, VfsError> {
         let mut resolved = start;
         let mut meta = Meta {
             kind: EntryKind::Dir,
