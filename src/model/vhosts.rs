@@ -307,14 +307,13 @@ impl VhostMap {
                 .filter(|s| s.host == Host::Any && port_ok(s.port))
                 .min_by_key(|s| s.port.is_none())
         })?;
-        if let Some(host) = host {
-            if let Some(&i) = set
+        if let Some(host) = host
+            && let Some(&i) = set
                 .vhosts
                 .iter()
                 .find(|&&i| self.vhosts[i].matches_name(host))
-            {
-                return Some(i);
-            }
+        {
+            return Some(i);
         }
         set.vhosts.first().copied()
     }
