@@ -27,7 +27,8 @@ What it promises
     timestamps and `[pid N:tid N]` are dropped; the AH00558 "Could not reliably
     determine the server's fully qualified domain name" notice is dropped, and the name
     it falls back to (the machine's hostname) is shown as `<FQDN>` in `-S` vhost tables;
-    resolver texts `(EAI n)...:` become `(EAI)`.
+    resolver texts `(EAI n)...:` become `(EAI)`; the `Mutex` lines of `-S`, which httpd
+    prints in hash order, are sorted.
   * Phases, by output format: `read` = pass 1 (`apache2: Syntax error on line N of F: msg`,
     include prefixes nested, the innermost file/line kept; also `Syntax error in -C/-c
     directive` and `Could not open configuration file`), `walk` = pass 2 (`AH00526: Syntax
@@ -250,6 +251,16 @@ def hide_fallback_name(stdout, fallback_name):
     return pattern.sub(lambda m: m.group(1) + "<FQDN>", stdout)
 
 
+def sort_mutex_lines(stdout):
+    """-S lists `Mutex <name>: ...` lines in APR hash order, which changes from run to
+    run; the block is sorted so that goldens are stable."""
+    lines = stdout.split("\n")
+    mutex = [i for i, line in enumerate(lines) if line.startswith("Mutex ")]
+    for i, line in zip(mutex, sorted(lines[i] for i in mutex)):
+        lines[i] = line
+    return "\n".join(lines)
+
+
 READ_RE = re.compile(r"^apache2: Syntax error on line (\d+) of (.+?): (.*)$")
 NESTED_RE = re.compile(r"^Syntax error on line (\d+) of (.+?): (.*)$")
 READ_CMDLINE_RE = re.compile(r"^apache2: Syntax error in -C/-c directive: (.*)$")
@@ -461,12 +472,56 @@ def materialise_debian_default(dest):
         os.symlink(target, dest / rel)
 
 
+def copy_corpus_tree(src, dest, symlinks):
+    """Copies a corpus tree with plain, writable files (the corpus is read-only), and
+    turns the entries listed in `symlinks` back into symlinks: the copy of the corpus
+    in shared/ stores each symlink as a file holding its target, and either form is
+    accepted as long as the target is the recorded one."""
+    for dirpath, dirnames, filenames in os.walk(src):
+        rel_dir = Path(dirpath).relative_to(src)
+        (dest / rel_dir).mkdir(parents=True, exist_ok=True)
+        for name in dirnames + filenames:
+            source = Path(dirpath) / name
+            if source.is_symlink():
+                os.symlink(os.readlink(source), dest / rel_dir / name)
+            elif source.is_file():
+                (dest / rel_dir / name).write_bytes(source.read_bytes())
+    for rel, target in symlinks.items():
+        path = dest / rel
+        stored = os.readlink(path) if path.is_symlink() else path.read_bytes().decode()
+        if stored != target:
+            raise SystemExit(f"{rel}: recipe says symlink to {target!r}, corpus has {stored!r}")
+        path.unlink()
+        os.symlink(target, path)
+
+
+def flattened_symlinks(src):
+    """Entries of a corpus tree that are symlinks, or files holding nothing but the
+    relative path of an existing entry (how shared/ stores symlinks): {rel: target}."""
+    found = {}
+    for dirpath, _, filenames in os.walk(src):
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                target = os.readlink(path)
+            else:
+                data = path.read_bytes()
+                if not data or len(data) > 255 or any(c in data for c in b" \t\n\0"):
+                    continue
+                target = data.decode("utf-8", errors="replace")
+                if not os.path.lexists(path.parent / target):
+                    continue
+            found[path.relative_to(src).as_posix()] = target
+    return dict(sorted(found.items()))
+
+
 def materialise_source(sb, source):
     kind = source["kind"]
     if kind == "debian-default":
         materialise_debian_default(sb.root)
     elif kind == "corpus":
-        shutil.copytree(shared_dir() / "corpus" / source["path"], sb.root, symlinks=True)
+        dest = sb.root / source.get("into", ".")
+        copy_corpus_tree(shared_dir() / "corpus" / source["path"], dest, source.get("symlinks", {}))
     elif kind == "gen_large":
         pristine = sb.tmp / "pristine"
         materialise_debian_default(pristine)
@@ -562,7 +617,7 @@ def tree_outputs(name, dest_dir):
             _, fallback_name = normalise_lines(sb, err)
             text = sb.normalise(out)
             if mode == "S":
-                text = hide_fallback_name(text, fallback_name)
+                text = sort_mutex_lines(hide_fallback_name(text, fallback_name))
             outputs[dest_dir / TREE_GOLDEN_FILES[mode]] = text
     golden = {"tree": name, "exit_by_mode": exits}
     golden.update(record)
@@ -751,8 +806,13 @@ def main():
     p.add_argument("file")
     p = sub.add_parser("run-tree", help="print every output for one tree recipe")
     p.add_argument("name")
+    p = sub.add_parser("corpus-symlinks", help="print the symlinks (stored or flattened) of a corpus tree, for a recipe")
+    p.add_argument("path", help="a path under the shared corpus")
     sub.add_parser("snapshot-debian", help="copy the pristine /etc/apache2 into tests/differential/debian-default")
     args = parser.parse_args()
+    if args.command == "corpus-symlinks":
+        print(render_json(flattened_symlinks(shared_dir() / "corpus" / args.path)), end="")
+        return 0
     if args.command == "snapshot-debian":
         snapshot_debian()
         return 0
