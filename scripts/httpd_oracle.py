@@ -14,7 +14,8 @@ What it holds
          "warnings": ["..."], "raw": "..."}
 
   * Golden recording and verification for
-      - grammar-fixtures/{ok,err}/<case>.conf  ->  <case>.httpd.json
+      - grammar-fixtures/{ok,err}/<case>.conf  ->  <case>.httpd.json (the -t verdict;
+        for OK cases also the DUMP_CONFIG text)
       - tests/differential/trees/<name>/tree.json (a recipe)  ->  verdict.json,
         dump_includes.txt, vhosts.txt, dump_config.txt in the same folder.
 
@@ -409,6 +410,10 @@ def run_fixture(kind, conf):
         args += [sb.expand(a) for a in header_args]
         code, out, err = run_apache2(sb, target, sb.root, args, sb.base_env(), "t")
         record = verdict(sb, code, out, err)
+        dump_config = None
+        if record["ok"]:
+            _, out, _ = run_apache2(sb, target, sb.root, args, sb.base_env(), "dump_config")
+            dump_config = sb.normalise(out)
     tags = fixture_tags(conf, header_args)
     golden = {
         "fixture": name,
@@ -417,6 +422,7 @@ def run_fixture(kind, conf):
         "judge": judge(record, tags),
     }
     golden.update(record)
+    golden["dump_config"] = dump_config
     return golden
 
 

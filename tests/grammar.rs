@@ -188,6 +188,12 @@ fn check_against_httpd(
         phase: e["phase"].as_str().unwrap_or_default(),
     });
 
+    if let Some(dump_config) = golden["dump_config"].as_str()
+        && !evaluated_by_loader
+    {
+        check_dump_config(conf, parsed, dump_config, problems);
+    }
+
     if golden["judge"] == "parser" {
         let error = error.expect("a parser-judged golden has an error");
         check_structural_error(conf, &error, problems);
@@ -253,6 +259,104 @@ fn check_structural_error(conf: &Path, error: &HttpdError<'_>, problems: &mut Ve
             describe_errors(&parsed)
         ));
     }
+}
+
+/// Directives httpd runs while reading (`EXEC_ON_READ`); `DUMP_CONFIG` omits them.
+const EXEC_ON_READ: [&str; 19] = [
+    "include",
+    "includeoptional",
+    "define",
+    "undefine",
+    "serverroot",
+    "defaultruntimedir",
+    "loadmodule",
+    "loadfile",
+    "<ifmodule",
+    "<ifdefine",
+    "<iffile",
+    "<ifdirective",
+    "<ifsection",
+    "<ifversion",
+    "<macro",
+    "use",
+    "undefmacro",
+    "remoteiptrustedproxylist",
+    "remoteipinternalproxylist",
+];
+
+/// One directive as httpd keeps it: nesting depth, the line httpd reports, the
+/// name (lowercased: DUMP_CONFIG prints canonical names) and the raw arguments.
+type TreeEntry = (usize, u32, String, String);
+
+/// httpd's tree after pass 1 (`-t -D DUMP_CONFIG` with mod_info) holds exactly
+/// the parser's directives of the fixture file, at the same lines and depths, with
+/// the same raw argument strings.
+fn check_dump_config(conf: &Path, parsed: &Parsed, dump_config: &str, problems: &mut Vec<String>) {
+    let own_file = format!(
+        "<ROOT>/{}",
+        conf.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let mut expected: Vec<TreeEntry> = Vec::new();
+    let mut in_fixture = false;
+    let mut lines = dump_config.lines();
+    while let Some(line) = lines.next() {
+        let content = line.trim_start();
+        if let Some(file) = content.strip_prefix("# In file: ") {
+            in_fixture = file == own_file;
+        } else if let Some(number) = content.strip_prefix('#') {
+            let directive = lines.next().unwrap_or_default();
+            let depth = (directive.len() - directive.trim_start().len()) / 2;
+            let (name, args) = directive
+                .trim_start()
+                .split_once(' ')
+                .unwrap_or((directive, ""));
+            let line_number = number.trim().trim_end_matches(':').parse().unwrap_or(0);
+            if in_fixture {
+                expected.push((depth, line_number, name.to_lowercase(), args.to_string()));
+            }
+        }
+    }
+    let src = fs::read(conf).expect("readable fixture");
+    let mut actual = Vec::new();
+    collect_tree_entries(&parsed.nodes, &src, 0, &mut actual);
+    if actual != expected {
+        problems.push(format!(
+            "the parser's directives differ from httpd's DUMP_CONFIG:\n  httpd:  {expected:?}\n  parser: {actual:?}"
+        ));
+    }
+}
+
+fn collect_tree_entries(nodes: &[Node], src: &[u8], depth: usize, out: &mut Vec<TreeEntry>) {
+    for node in nodes {
+        let (directive, children) = match node {
+            Node::Comment(_) => continue,
+            Node::Directive(d) => (d, &[][..]),
+            Node::Section(s) => (&s.open, s.children()),
+        };
+        let name = directive.name.value.to_lowercase();
+        if EXEC_ON_READ.contains(&name.as_str()) {
+            continue;
+        }
+        let mut args = backslash_escaped(directive.raw_args(src));
+        if matches!(node, Node::Section(_)) && args.is_empty() {
+            // httpd gives a bare `<Name>` the argument string `>`.
+            args.push('>');
+        }
+        out.push((depth, directive.line.last_line, name, args));
+        collect_tree_entries(children, src, depth + 1, out);
+    }
+}
+
+/// Bytes as the oracle decodes apache2's output: UTF-8, other bytes as `\xHH`.
+fn backslash_escaped(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
 }
 
 /// A file of a fixture: the fixture itself, or one in its `<case>.files/` sidecar.
