@@ -2,9 +2,16 @@
 //! and an exit status. Besides `load::provider`, the only module that may touch
 //! the file system or the process environment.
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::cli::{Cli, Command, DumpArgs, DumpFormat};
+use crate::cli::{Cli, Command, DumpArgs, DumpFormat, InputArgs};
+use crate::load::input::{self, InputSpec};
+use crate::load::provider::DiskBackend;
+use crate::load::tree::Config;
+use crate::load::{self as loader, LoadOptions, Profile, envvars, render};
 use crate::source::SourceFile;
 use crate::syntax::{self, ParseOptions};
 
@@ -30,43 +37,165 @@ impl ExitStatus {
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
-    match cli.command {
+    let result = match cli.command {
         Command::Dump(args) => dump(&args, out),
+        Command::Includes(args) => includes(&args, out),
+    };
+    match result {
+        Ok(status) => status,
+        Err(message) => {
+            eprintln!("apachelint: {message}");
+            ExitStatus::Error
+        }
     }
 }
 
-fn dump(args: &DumpArgs, out: &mut dyn Write) -> ExitStatus {
-    #[allow(clippy::disallowed_methods)]
-    let bytes = match std::fs::read(&args.path) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("apachelint: could not read {}: {e}", args.path.display());
-            return ExitStatus::Error;
+#[allow(clippy::disallowed_methods)] // the application edge: cwd and environment
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
+}
+
+fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    loader::normalize(&cwd.join(path))
+}
+
+/// Parses `NAME=VALUE`.
+fn pair(text: &str, what: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .ok_or_else(|| format!("{what} must be NAME=VALUE, got '{text}'"))
+}
+
+/// Loads the configuration the arguments describe.
+pub fn load_input(args: &InputArgs) -> Result<Config, String> {
+    let cwd = current_dir();
+    let backend = Arc::new(DiskBackend {
+        display_base: Some(cwd.clone()),
+    });
+    let mut maps = Vec::new();
+    for m in &args.maps {
+        let (config, checkout) = pair(m, "--map")?;
+        maps.push((
+            loader::normalize(Path::new(&config)),
+            absolute(Path::new(&checkout), &cwd),
+        ));
+    }
+    let mut profile = Profile::debian();
+    let spec = InputSpec {
+        path: absolute(&args.path, &cwd),
+        maps,
+        server_root: args.server_root.clone(),
+        default_server_root: profile.server_root.clone(),
+    };
+    let input = input::resolve(backend, &spec)?;
+    profile.defines.extend(args.defines.iter().cloned());
+    profile.env = environment(&input, args)?;
+    let options = LoadOptions {
+        profile,
+        root_file: input.root_file.clone(),
+        server_root: Some(input.server_root.clone()),
+    };
+    Ok(loader::load(&input.vfs, &options))
+}
+
+/// The environment `${VAR}` sees: Debian's `envvars` from the tree when it has
+/// one (else Debian's defaults), then `--env`, then (only when asked) the
+/// process environment.
+fn environment(input: &input::Input, args: &InputArgs) -> Result<BTreeMap<String, String>, String> {
+    let envvars_path = input.server_root.join("envvars");
+    let mut env = match input.vfs.read(&envvars_path) {
+        Ok(bytes) => {
+            let mut initial = BTreeMap::new();
+            initial.insert(
+                "APACHE_CONFDIR".to_string(),
+                input.server_root.display().to_string(),
+            );
+            envvars::evaluate(&String::from_utf8_lossy(&bytes), &initial).exported
+        }
+        Err(_) => envvars::debian_defaults(),
+    };
+    if args.use_process_env {
+        #[allow(clippy::disallowed_methods)] // explicitly requested by the user
+        env.extend(std::env::vars());
+    }
+    for e in &args.env {
+        let (k, v) = pair(e, "--env")?;
+        env.insert(k, v);
+    }
+    Ok(env)
+}
+
+fn print_findings(config: &Config) {
+    if !config.findings.is_empty() {
+        eprint!(
+            "{}",
+            crate::report::short::render(&config.findings, &config.sources)
+        );
+    }
+}
+
+fn status_of(config: &Config) -> ExitStatus {
+    if config.is_complete() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Error
+    }
+}
+
+fn includes(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let config = load_input(args)?;
+    print_findings(&config);
+    out.write_all(render::includes(&config).as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(status_of(&config))
+}
+
+fn dump(args: &DumpArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    if args.syntax_only {
+        return dump_syntax(args, out);
+    }
+    let config = load_input(&args.input)?;
+    print_findings(&config);
+    let text = match args.format {
+        DumpFormat::Text => render::dump_config(&config, &|name| name.to_string()),
+        DumpFormat::Json => {
+            let mut value = render::loaded_json(&config);
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("version".into(), serde_json::json!(1));
+                obj.insert(
+                    "status".into(),
+                    serde_json::json!(if config.is_complete() { "ok" } else { "failed" }),
+                );
+            }
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
     };
-    let file = SourceFile::new(&args.path, bytes);
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(status_of(&config))
+}
+
+fn dump_syntax(args: &DumpArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let path = &args.input.path;
+    #[allow(clippy::disallowed_methods)] // a single explicitly named file
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))?;
+    let file = SourceFile::new(path, bytes);
     let parsed = syntax::parse(&file.text, &ParseOptions::main_config());
-    let written = match args.format {
-        DumpFormat::Text => out.write_all(syntax::dump::text(&parsed, &file.text).as_bytes()),
+    let text = match args.format {
+        DumpFormat::Text => syntax::dump::text(&parsed, &file.text),
         DumpFormat::Json => {
             let value = serde_json::json!({
                 "version": 1,
                 "status": if parsed.is_ok() { "ok" } else { "failed" },
                 "config": [syntax::dump::file_json(&file, &parsed)],
             });
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
     };
-    if written.is_err() {
-        return ExitStatus::Error;
-    }
-    if parsed.is_ok() {
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(if parsed.is_ok() {
         ExitStatus::Clean
     } else {
         ExitStatus::Error
-    }
+    })
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,21 +22,52 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print the parsed syntax tree of one file.
+    /// Print the loaded configuration (or, with --syntax-only, one file's syntax tree).
     Dump(DumpArgs),
+    /// Print the include tree, like `apache2 -t -D DUMP_INCLUDES`.
+    Includes(InputArgs),
 }
 
-#[derive(clap::Args, Debug)]
-pub struct DumpArgs {
-    /// The configuration file to read.
+/// Where the configuration is and how the target server runs it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct InputArgs {
+    /// A root file (apache2.conf, httpd.conf) or a directory holding one, or a
+    /// filesystem layout holding etc/apache2 or etc/httpd.
     pub path: PathBuf,
+    /// ServerRoot as the configuration sees it (like `apache2 -d`).
+    #[arg(long, value_name = "DIR")]
+    pub server_root: Option<PathBuf>,
+    /// Read the configuration path CONFIG from the checkout path CHECKOUT
+    /// (e.g. --map /etc/apache2=./apache2); repeatable.
+    #[arg(long = "map", value_name = "CONFIG=CHECKOUT")]
+    pub maps: Vec<String>,
+    /// Start the server with `-D NAME` (IfDefine); repeatable.
+    #[arg(short = 'D', long = "define", value_name = "NAME")]
+    pub defines: Vec<String>,
+    /// Set an environment variable for ${VAR} (overrides envvars); repeatable.
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
+    /// Also take ${VAR} values from apachelint's own process environment.
+    #[arg(long)]
+    pub use_process_env: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DumpArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DumpFormat::Text)]
     pub format: DumpFormat,
+    /// Parse only the given file; do not follow includes.
+    #[arg(long)]
+    pub syntax_only: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DumpFormat {
+    /// The effective configuration in httpd's DUMP_CONFIG form.
     Text,
+    /// The documented, versioned JSON form.
     Json,
 }

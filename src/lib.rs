@@ -7,5 +7,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod finding;
+pub mod load;
+pub mod report;
+pub mod rules;
 pub mod source;
 pub mod syntax;

@@ -133,20 +133,31 @@ pub struct LineCol {
 /// One configuration file as read: its path and its bytes.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The path as it should be shown to the user (as given on the command line,
-    /// or as the configuration names it).
+    /// The path as it should be shown to the user (the file in the checkout
+    /// the user can open).
     pub path: PathBuf,
+    /// The path as the configuration (and httpd) names it:
+    /// `/etc/apache2/sites-enabled/shop.conf`.
+    pub config_path: PathBuf,
     pub text: Arc<[u8]>,
     line_index: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<[u8]>>) -> Self {
+        let path = path.into();
         SourceFile {
-            path: path.into(),
+            config_path: path.clone(),
+            path,
             text: text.into(),
             line_index: OnceLock::new(),
         }
+    }
+
+    /// Sets the configuration's name for this file.
+    pub fn with_config_path(mut self, config_path: impl Into<PathBuf>) -> Self {
+        self.config_path = config_path.into();
+        self
     }
 
     pub fn line_index(&self) -> &LineIndex {

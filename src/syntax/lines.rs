@@ -46,29 +46,64 @@ pub struct LogicalLine<'a> {
     pub continuations: u32,
 }
 
+/// One piece of an [`OffsetMap`]: text from `text` onwards comes from the
+/// file at `file`. A *linear* piece (`atomic_len == 0`) maps byte for byte; an
+/// *atomic* piece stands for text substituted in place of the file bytes
+/// `file..file + atomic_len` (a `${VAR}` or a macro parameter), so every
+/// offset inside it maps to that whole source range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub text: u32,
+    pub file: u32,
+    pub atomic_len: u32,
+}
+
 /// Maps offsets in a logical line's text to offsets in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OffsetMap {
     /// The text is the file slice starting at this offset.
     Contiguous(u32),
-    /// The text was joined from several file slices: `(text_offset,
-    /// file_offset)` pairs, sorted by text offset, the first at text offset 0.
-    Pieces(Box<[(u32, u32)]>),
+    /// The text was joined or substituted from several file slices; sorted by
+    /// text offset, the first at text offset 0.
+    Pieces(Box<[Piece]>),
 }
 
 impl OffsetMap {
-    /// File offset of the byte at `text_offset`.
+    fn piece(pieces: &[Piece], text_offset: u32) -> Piece {
+        let i = match pieces.binary_search_by_key(&text_offset, |p| p.text) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        pieces[i]
+    }
+
+    /// File offset of the byte at `text_offset` (the start of the source
+    /// range for substituted text).
     pub fn to_file(&self, text_offset: usize) -> usize {
         match self {
             OffsetMap::Contiguous(start) => *start as usize + text_offset,
             OffsetMap::Pieces(pieces) => {
-                let t = text_offset as u32;
-                let i = match pieces.binary_search_by_key(&t, |p| p.0) {
-                    Ok(i) => i,
-                    Err(i) => i.saturating_sub(1),
-                };
-                let (text_start, file_start) = pieces[i];
-                (file_start + (t - text_start)) as usize
+                let p = Self::piece(pieces, text_offset as u32);
+                if p.atomic_len == 0 {
+                    (p.file + (text_offset as u32 - p.text)) as usize
+                } else {
+                    p.file as usize
+                }
+            }
+        }
+    }
+
+    /// File offset one past the byte at `text_offset`.
+    fn to_file_end(&self, text_offset: usize) -> usize {
+        match self {
+            OffsetMap::Contiguous(start) => *start as usize + text_offset + 1,
+            OffsetMap::Pieces(pieces) => {
+                let p = Self::piece(pieces, text_offset as u32);
+                if p.atomic_len == 0 {
+                    (p.file + (text_offset as u32 - p.text)) as usize + 1
+                } else {
+                    (p.file + p.atomic_len) as usize
+                }
             }
         }
     }
@@ -80,8 +115,76 @@ impl OffsetMap {
         if end <= start {
             return TextRange::new(file_start, file_start);
         }
-        let file_end = self.to_file(end - 1) + 1;
+        let file_end = self.to_file_end(end - 1);
         TextRange::new(file_start, file_end.max(file_start))
+    }
+
+    /// Builds a map for text assembled from `pieces` (sorted by text offset).
+    pub fn from_pieces(pieces: Vec<Piece>) -> OffsetMap {
+        match pieces.as_slice() {
+            [] => OffsetMap::Contiguous(0),
+            [only] if only.atomic_len == 0 && only.text == 0 => OffsetMap::Contiguous(only.file),
+            _ => OffsetMap::Pieces(pieces.into_boxed_slice()),
+        }
+    }
+
+    /// The map of `text` after replacing its bytes `at..at + len` — whose
+    /// source is already described by `self` — with `replacement_len` bytes
+    /// of substituted text, recorded as one atomic piece.
+    pub fn substituted(&self, at: usize, len: usize, replacement_len: usize) -> OffsetMap {
+        let source = self.range_to_file(at, at + len);
+        let mut pieces = self.pieces_in(0, at);
+        pieces.push(Piece {
+            text: at as u32,
+            file: source.start,
+            atomic_len: source.len() as u32,
+        });
+        let shift = replacement_len as i64 - len as i64;
+        for p in self.pieces_in(at + len, usize::MAX) {
+            pieces.push(Piece {
+                text: (p.text as i64 + shift) as u32,
+                ..p
+            });
+        }
+        OffsetMap::from_pieces(pieces)
+    }
+
+    /// The pieces describing text offsets `start..end`, each starting at or
+    /// after `start` (a piece straddling `start` is cut there).
+    fn pieces_in(&self, start: usize, end: usize) -> Vec<Piece> {
+        if end <= start {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        match self {
+            OffsetMap::Contiguous(file) => out.push(Piece {
+                text: start as u32,
+                file: file + start as u32,
+                atomic_len: 0,
+            }),
+            OffsetMap::Pieces(pieces) => {
+                let first = Self::piece(pieces, start as u32);
+                out.push(if first.atomic_len == 0 {
+                    Piece {
+                        text: start as u32,
+                        file: first.file + (start as u32 - first.text),
+                        atomic_len: 0,
+                    }
+                } else {
+                    Piece {
+                        text: start as u32,
+                        ..first
+                    }
+                });
+                out.extend(
+                    pieces
+                        .iter()
+                        .filter(|p| (p.text as usize) > start && (p.text as usize) < end)
+                        .copied(),
+                );
+            }
+        }
+        out
     }
 }
 
@@ -130,7 +233,7 @@ impl<'a> Iterator for LogicalLines<'a> {
         let mut contiguous: Option<(usize, usize)> = None;
         // Slow path state: joined bytes plus piece map.
         let mut joined: Vec<u8> = Vec::new();
-        let mut pieces: Vec<(u32, u32)> = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
         let mut first_line = 0;
         let mut nul_truncated = false;
         let mut continuations = 0;
@@ -152,7 +255,11 @@ impl<'a> Iterator for LogicalLines<'a> {
             if contiguous.is_none() && pieces.is_empty() {
                 contiguous = Some((start, end));
             } else {
-                pieces.push((joined.len() as u32, start as u32));
+                pieces.push(Piece {
+                    text: joined.len() as u32,
+                    file: start as u32,
+                    atomic_len: 0,
+                });
                 joined.extend_from_slice(&self.src[start..end]);
             }
             if nul {
@@ -176,14 +283,18 @@ impl<'a> Iterator for LogicalLines<'a> {
                     match contiguous {
                         Some((cs, _)) => {
                             // Convert to joined form without the `\`, CR, LF.
-                            pieces.push((0, cs as u32));
+                            pieces.push(Piece {
+                                text: 0,
+                                file: cs as u32,
+                                atomic_len: 0,
+                            });
                             joined.extend_from_slice(&self.src[cs..cs + cut]);
                             contiguous = None;
                         }
                         None => {
                             joined.truncate(cut);
                             while pieces.len() > 1
-                                && pieces.last().is_some_and(|p| p.0 as usize >= cut)
+                                && pieces.last().is_some_and(|p| p.text as usize >= cut)
                             {
                                 pieces.pop();
                             }
@@ -211,7 +322,7 @@ impl<'a> Iterator for LogicalLines<'a> {
                 let text = joined[ts..te].to_vec();
                 // Re-base the piece map on the trimmed text.
                 let full = OffsetMap::Pieces(pieces.into_boxed_slice());
-                let map = rebase(&full, ts, te);
+                let map = rebase(&full, ts, te.max(ts));
                 (Cow::Owned(text), raw_len, map)
             }
         };
@@ -243,21 +354,15 @@ fn trim_bounds(bytes: &[u8]) -> (usize, usize) {
 /// The piece map of the text range `start..end` of `full`, with text offsets
 /// starting at 0. A map of one piece becomes contiguous.
 fn rebase(full: &OffsetMap, start: usize, end: usize) -> OffsetMap {
-    let OffsetMap::Pieces(pieces) = full else {
-        return OffsetMap::Contiguous(full.to_file(start) as u32);
-    };
-    let mut out: Vec<(u32, u32)> = vec![(0, full.to_file(start) as u32)];
-    for &(text_off, file_off) in pieces.iter() {
-        let t = text_off as usize;
-        if t > start && t < end {
-            out.push(((t - start) as u32, file_off));
-        }
-    }
-    if out.len() == 1 {
-        OffsetMap::Contiguous(out[0].1)
-    } else {
-        OffsetMap::Pieces(out.into_boxed_slice())
-    }
+    let pieces = full
+        .pieces_in(start, end)
+        .into_iter()
+        .map(|p| Piece {
+            text: p.text - start as u32,
+            ..p
+        })
+        .collect();
+    OffsetMap::from_pieces(pieces)
 }
 
 #[cfg(test)]
@@ -346,6 +451,17 @@ mod tests {
         assert_eq!(line.map.to_file(2), 4);
         assert_eq!(line.map.to_file(5), 7);
         assert_eq!(line.map.range_to_file(4, 6), TextRange::new(6, 8));
+    }
+
+    #[test]
+    fn substituted_text_maps_to_the_whole_source_range() {
+        // "A ${X} b" with ${X} (offsets 2..6) replaced by "long value".
+        let map = OffsetMap::Contiguous(100);
+        let sub = map.substituted(2, 4, 10);
+        assert_eq!(sub.range_to_file(0, 1), TextRange::new(100, 101));
+        assert_eq!(sub.range_to_file(2, 12), TextRange::new(102, 106));
+        assert_eq!(sub.range_to_file(5, 7), TextRange::new(102, 106));
+        assert_eq!(sub.range_to_file(13, 14), TextRange::new(107, 108));
     }
 
     #[test]

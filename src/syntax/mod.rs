@@ -12,6 +12,7 @@
 
 pub mod ast;
 pub mod dump;
+pub mod line;
 pub mod lines;
 pub mod parser;
 pub mod words;

@@ -13,8 +13,8 @@
 //! the facts ([`Close::exact`], `close: None`) and reports no error for them.
 
 use super::ast::*;
+use super::line::{Closer, LineKind, Opener, classify, first_word, info_of};
 use super::lines::{LogicalLine, LogicalLines};
-use super::words::{RawWord, next_word};
 use crate::source::TextRange;
 
 /// httpd's limit on a logical line in a main configuration file (`VARBUF_MAX_LEN`).
@@ -119,47 +119,27 @@ struct Parser<'a, 'o> {
     errors: Vec<SyntaxError>,
 }
 
-/// Builds [`LineInfo`] for a logical line.
-fn line_info(line: &LogicalLine<'_>) -> LineInfo {
-    let range = line.map.range_to_file(0, line.text.len());
-    let joined = match &line.map {
-        OffsetMap::Contiguous(_) if !line.nul_truncated && line.continuations == 0 => None,
-        map => Some(Box::new(JoinedText {
-            text: line.text.to_vec().into_boxed_slice(),
-            map: map.clone(),
-            continuations: line.continuations,
-            nul_truncated: line.nul_truncated,
-        })),
-    };
-    LineInfo {
-        range,
-        first_line: line.first_line,
-        last_line: line.last_line,
-        joined,
-    }
+/// httpd: `</X> without matching <X> section` (the token as written).
+pub fn unmatched_close_message(token: &str) -> String {
+    format!(
+        "{token} without matching <{} section",
+        token.get(2..).unwrap_or("")
+    )
 }
 
-/// Converts a word of a line's text into a [`Word`] with file offsets.
-fn to_word(raw: &RawWord<'_>, map: &OffsetMap) -> Word {
-    Word {
-        range: map.range_to_file(raw.start, raw.end),
-        value: String::from_utf8_lossy(&raw.value).into(),
-        quote: raw.quote,
-        terminated: raw.terminated,
-    }
+/// httpd: `</X> directive missing closing '>'`.
+pub fn missing_angle_message(token: &str) -> String {
+    format!("{token}> directive missing closing '>'")
 }
 
-/// The words of `arg_text`, which starts at `offset` in the line's text.
-fn arg_words(arg_text: &[u8], offset: usize, map: &OffsetMap) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some((raw, next)) = next_word(arg_text, pos) {
-        let mut word = to_word(&raw, map);
-        word.range = map.range_to_file(raw.start + offset, raw.end + offset);
-        out.push(word);
-        pos = next;
-    }
-    out
+/// httpd: `Expected </Open> but saw </Closed>`.
+pub fn mismatch_message(open: &str, closed: &str) -> String {
+    format!("Expected </{open}> but saw </{closed}>")
+}
+
+/// httpd: `<X> was not closed.`
+pub fn unclosed_message(name: &str) -> String {
+    format!("<{name}> was not closed.")
 }
 
 /// mod_macro's message for a body it could not read to `</Macro>` (httpd adds
@@ -209,11 +189,11 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn line(&mut self, line: LogicalLine<'a>) {
-        let info = line_info(&line);
         if line.raw_len >= self.options.max_line_len {
+            let range = line.map.range_to_file(0, line.text.len());
             self.error(
                 SyntaxErrorKind::LineTooLong,
-                info.range,
+                range,
                 line.last_line,
                 format!(
                     "Error reading file at line {}: Line too long",
@@ -221,77 +201,25 @@ impl<'a> Parser<'a, '_> {
                 ),
             );
         }
-        let text: &[u8] = &line.text;
-        if text.is_empty() {
-            return;
-        }
-        if text[0] == b'#' {
-            self.push_node(Node::Comment(Comment { line: info }));
-            return;
-        }
-        let Some((name_raw, args_offset)) = next_word(text, 0) else {
-            return;
-        };
-        let name = to_word(&name_raw, &line.map);
-        let name_bytes: &[u8] = &name_raw.value;
-        if name_bytes.starts_with(b"</") {
-            self.close(name, &line, info);
-            return;
-        }
-        // httpd strips one trailing `>` unless the second byte is `/`.
-        let mut name = name;
-        if (name_bytes.len() < 2 || name_bytes[1] != b'/') && name.value.ends_with('>') {
-            let mut value = name.value.into_string();
-            value.pop();
-            name.value = value.into();
-        }
-        let raw_args = &text[args_offset..];
-        if name.value.starts_with('<') {
-            self.open(name, &line, info, args_offset, raw_args);
-        } else {
-            let args = arg_words(raw_args, args_offset, &line.map);
-            self.push_node(Node::Directive(Directive {
-                name,
-                args,
-                line: info,
-                args_offset: args_offset as u32,
-            }));
+        match classify(&line) {
+            LineKind::Blank | LineKind::Ignored(_) => {}
+            LineKind::Comment(c) => self.push_node(Node::Comment(c)),
+            LineKind::Directive(d) => self.push_node(Node::Directive(d)),
+            LineKind::Open(opener) => self.open(opener),
+            LineKind::Close(closer) => self.close(closer),
         }
     }
 
     /// A section opener: `<Name args…>`.
-    fn open(
-        &mut self,
-        name: Word,
-        line: &LogicalLine<'a>,
-        info: LineInfo,
-        args_offset: usize,
-        raw_args: &[u8],
-    ) {
-        // httpd: an opener with no arguments gets the argument string ">";
-        // the handler cuts at the last `>` and ignores what follows.
-        let last_gt = raw_args.iter().rposition(|&b| b == b'>');
-        let has_closing_angle = raw_args.is_empty() || last_gt.is_some();
-        let arg_text = match last_gt {
-            Some(i) => &raw_args[..i],
-            None => raw_args,
-        };
-        let args = arg_words(arg_text, args_offset, &line.map);
-        let kind = SectionKind::of(&name.value[1..]);
-        let open = Directive {
-            name,
-            args,
-            line: info,
-            args_offset: args_offset as u32,
-        };
+    fn open(&mut self, opener: Opener) {
         let mut section = Section {
-            open,
-            has_closing_angle,
-            kind,
+            open: opener.directive,
+            has_closing_angle: opener.has_closing_angle,
+            kind: opener.kind,
             body: Body::Nodes(Vec::new()),
             close: None,
         };
-        if kind == SectionKind::Macro {
+        if opener.kind == SectionKind::Macro {
             self.read_macro_body(&mut section);
             self.push_node(Node::Section(section));
         } else {
@@ -306,12 +234,12 @@ impl<'a> Parser<'a, '_> {
         let mut body = Vec::new();
         let mut nesting = 1;
         while let Some(line) = self.lines.next() {
-            let text: &[u8] = &line.text;
-            if text.first() == Some(&b'#') {
+            let too_long = line.raw_len >= MAX_LINE_MACRO_BODY;
+            let kind = classify(&line);
+            let Some(info) = info_of(&kind) else {
                 continue;
-            }
-            let info = line_info(&line);
-            if line.raw_len >= MAX_LINE_MACRO_BODY {
+            };
+            if too_long {
                 // mod_macro stops reading at a line its buffer cannot hold and
                 // reports the body as unterminated, at the `<Macro` line.
                 self.error(
@@ -321,25 +249,20 @@ impl<'a> Parser<'a, '_> {
                     macro_contents_error(section),
                 );
             }
-            if let Some((first, _)) = next_word(text, 0) {
-                if first.value.eq_ignore_ascii_case(b"</Macro>") {
+            match (&kind, first_word(&kind)) {
+                (LineKind::Comment(_), _) => continue,
+                (LineKind::Close(closer), Some(word)) if word.eq_ignore_ascii_case("</Macro>") => {
                     nesting -= 1;
                     if nesting == 0 {
-                        let word = to_word(&first, &line.map);
-                        let exact = text.eq_ignore_ascii_case(b"</Macro>");
-                        section.close = Some(Close {
-                            word,
-                            line: info,
-                            exact,
-                        });
+                        section.close = Some(closer.to_close("Macro"));
                         section.body = Body::Raw(body);
                         return;
                     }
-                } else if first.value.eq_ignore_ascii_case(b"<Macro") {
-                    nesting += 1;
                 }
+                (_, Some(word)) if word.eq_ignore_ascii_case("<Macro") => nesting += 1,
+                _ => {}
             }
-            body.push(RawLine { line: info });
+            body.push(RawLine { line: info.clone() });
         }
         section.body = Body::Raw(body);
         self.error(
@@ -351,81 +274,60 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A closing line whose first word starts with `</`.
-    fn close(&mut self, word: Word, line: &LogicalLine<'a>, info: LineInfo) {
-        let token = word.value.to_string();
+    fn close(&mut self, closer: Closer) {
+        let token = closer.token().to_string();
+        let range = closer.word.range;
+        let line = closer.line.last_line;
         let Some(top) = self.stack.last() else {
             self.error(
                 SyntaxErrorKind::UnmatchedClose,
-                word.range,
-                line.last_line,
-                format!("{token} without matching <{} section", &token[2..]),
+                range,
+                line,
+                unmatched_close_message(&token),
             );
             return;
         };
-        let ends_with_angle = token.ends_with('>');
-        let closed_name = token[2..].strip_suffix('>').unwrap_or(&token[2..]);
+        let closed_name = closer.closed_name().to_string();
         let top_name = top.name().to_string();
-        let exact = {
-            let text: &[u8] = &line.text;
-            text.len() == top_name.len() + 3
-                && text.starts_with(b"</")
-                && text[2..2 + top_name.len()].eq_ignore_ascii_case(top_name.as_bytes())
-                && text.ends_with(b">")
-        };
+        let names_match = eq_ci(&closed_name, &top_name);
         // Conditionals: record the closer, let the loader judge it.
-        if top.kind == SectionKind::Conditional && eq_ci(closed_name, &top_name) {
-            self.pop_closed(Close {
-                word,
-                line: info,
-                exact,
-            });
+        if top.kind == SectionKind::Conditional && names_match {
+            self.pop_closed(closer.to_close(&top_name));
             return;
         }
-        if !ends_with_angle {
+        if !token.ends_with('>') {
             self.error(
                 SyntaxErrorKind::CloseMissingAngle,
-                word.range,
-                line.last_line,
-                format!("{token}> directive missing closing '>'"),
+                range,
+                line,
+                missing_angle_message(&token),
             );
-            if eq_ci(closed_name, &top_name) {
-                self.pop_closed(Close {
-                    word,
-                    line: info,
-                    exact,
-                });
+            if names_match {
+                self.pop_closed(closer.to_close(&top_name));
             }
             return;
         }
-        if eq_ci(closed_name, &top_name) {
-            self.pop_closed(Close {
-                word,
-                line: info,
-                exact,
-            });
+        if names_match {
+            self.pop_closed(closer.to_close(&top_name));
             return;
         }
         self.error(
             SyntaxErrorKind::MismatchedClose,
-            word.range,
-            line.last_line,
-            format!("Expected </{top_name}> but saw </{closed_name}>"),
+            range,
+            line,
+            mismatch_message(&top_name, &closed_name),
         );
         // Recovery: if an outer section has this name, the inner ones were
         // left open by mistake; close them silently (this error covers them).
         if let Some(depth) = self
             .stack
             .iter()
-            .rposition(|s| eq_ci(s.name(), closed_name))
+            .rposition(|s| eq_ci(s.name(), &closed_name))
         {
             while self.stack.len() > depth + 1 {
                 self.pop_unclosed();
             }
-            self.pop_closed(Close {
-                word,
-                line: info,
-                exact,
-            });
+            self.pop_closed(closer.to_close(&closed_name));
         }
     }
 
@@ -449,7 +351,7 @@ impl<'a> Parser<'a, '_> {
             if section.kind == SectionKind::Ordinary {
                 let range = section.open.name.range;
                 let line = section.open.line.last_line;
-                let message = format!("<{}> was not closed.", section.name());
+                let message = unclosed_message(section.name());
                 self.error(SyntaxErrorKind::Unclosed, range, line, message);
             }
             self.pop_unclosed();

@@ -1,0 +1,176 @@
+//! Findings: plain data, produced by the loader and the rules, consumed by the
+//! reporters. Nothing here knows how findings are rendered.
+//!
+//! Every finding has a real location: a primary [`Span`] on the exact token,
+//! the include chain that brought its file in, and — for change findings — a
+//! related span on the known-good side.
+
+use crate::rules::RuleMeta;
+use crate::source::Span;
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A span with a note, shown as a secondary label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One step of an include chain: the `Include` directive (or macro `Use`)
+/// that brought the next file in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainLink {
+    pub span: Span,
+    /// The physical line httpd reports for that directive.
+    pub line: u32,
+    pub kind: ChainKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChainKind {
+    Include,
+    Macro,
+}
+
+/// What httpd itself would print for this problem, when it would print
+/// anything: its message text and the file/line it names (which is not always
+/// the precise token apachelint points at).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpdEcho {
+    pub message: String,
+    /// The span of the line httpd names (its file and line).
+    pub span: Span,
+    pub line: u32,
+}
+
+/// When httpd would notice the problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// `apache2 -t` refuses the configuration.
+    ConfigTest,
+    /// `-t` passes but the server fails when it starts (or restarts).
+    Startup,
+    /// httpd accepts it; apachelint's own judgement.
+    Lint,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    /// What is wrong, in one sentence (lowercase start, no final period,
+    /// unless it quotes httpd).
+    pub message: String,
+    pub primary: Span,
+    /// Label text for the primary span.
+    pub primary_label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    /// The include chain of the primary span's file, outermost first.
+    pub chain: Vec<ChainLink>,
+    pub httpd: Option<HttpdEcho>,
+    pub stage: Stage,
+    /// Inside a branch that is not active with this profile (an `<IfModule>`
+    /// for a module not loaded, …): it breaks only when the branch turns on.
+    pub latent: bool,
+    /// For change findings: a unified diff of the change.
+    pub diff: Option<String>,
+}
+
+impl Finding {
+    /// A finding with the rule's default severity and nothing but a message
+    /// and a location; add the rest with the builder methods.
+    pub fn new(rule: &'static RuleMeta, primary: Span, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: rule.default_severity,
+            message: message.into(),
+            primary,
+            primary_label: None,
+            labels: Vec::new(),
+            help: None,
+            chain: Vec::new(),
+            httpd: None,
+            stage: Stage::Lint,
+            latent: false,
+            diff: None,
+        }
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.primary_label = Some(text.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: text.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn chain(mut self, chain: Vec<ChainLink>) -> Self {
+        self.chain = chain;
+        self
+    }
+
+    pub fn httpd(mut self, message: impl Into<String>, span: Span, line: u32) -> Self {
+        self.httpd = Some(HttpdEcho {
+            message: message.into(),
+            span,
+            line,
+        });
+        self
+    }
+
+    pub fn stage(mut self, stage: Stage) -> Self {
+        self.stage = stage;
+        self
+    }
+
+    /// Marks the finding latent: a would-be error in an inactive branch
+    /// becomes a warning.
+    pub fn latent(mut self) -> Self {
+        self.latent = true;
+        if self.severity == Severity::Error {
+            self.severity = Severity::Warning;
+        }
+        self
+    }
+
+    pub fn diff(mut self, diff: impl Into<String>) -> Self {
+        self.diff = Some(diff.into());
+        self
+    }
+}

@@ -1,0 +1,294 @@
+//! The loaded configuration: one arena tree holding every file httpd reads,
+//! in httpd's order, with includes expanded, variables substituted,
+//! conditionals evaluated and macros expanded — and the inactive branches kept
+//! (marked inactive) so rules can check them as latent.
+//!
+//! Shape:
+//! - the root is the [`NodeKind::File`] node of the root file;
+//! - an `Include` directive's children are the `File` nodes it brought in;
+//! - a conditional's children are its body, `active` only when it holds;
+//! - macro expansions are spliced where `Use` stands (httpd feeds them into
+//!   the same reader, so they may open or close sections around them); their
+//!   nodes point at the macro body's lines and carry a [`MacroCtxId`].
+//!
+//! [`Config::effective`] walks what httpd would act on: active nodes, with
+//! File and true-conditional wrappers flattened.
+
+use std::path::{Path, PathBuf};
+
+use crate::finding::{ChainKind, ChainLink, Finding};
+use crate::source::{FileId, SourceSet, Span};
+use crate::syntax::Quote;
+
+use super::vars::Vars;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MacroCtxId(pub u32);
+
+/// One argument after substitution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arg {
+    pub value: Box<str>,
+    /// Where it was written (for substituted text: the `${VAR}` or macro
+    /// parameter it came from).
+    pub span: Span,
+    pub quote: Quote,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A file as read; its children are its top-level content.
+    File {
+        file: FileId,
+        depth: u32,
+    },
+    Directive,
+    /// An ordinary section (`<Directory>`, `<VirtualHost>`, …).
+    Section {
+        has_closing_angle: bool,
+        /// The closing tag's line, when the section was closed.
+        close: Option<Span>,
+    },
+    /// `<IfModule>` and friends. `holds` is `None` when the conditional sits
+    /// in an inactive branch (httpd never evaluates it).
+    Conditional {
+        holds: Option<bool>,
+        close: Option<Span>,
+    },
+    /// A `<Macro>` definition (its body is not part of the tree).
+    MacroDef,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    pub kind: NodeKind,
+    /// Directive or section name after substitution, as written (sections
+    /// without `<`: `Directory`). For File nodes: empty.
+    pub name: Box<str>,
+    /// Arguments (for sections: the words before the last `>`).
+    pub args: Vec<Arg>,
+    /// The raw argument string after substitution (httpd's
+    /// `ap_directive_t.args`, as `-D DUMP_CONFIG` prints it).
+    pub raw_args: Box<str>,
+    /// The whole logical line.
+    pub span: Span,
+    pub name_span: Span,
+    /// The line httpd reports for it.
+    pub line: u32,
+    /// httpd acts on it (not inside a false conditional).
+    pub active: bool,
+    /// The innermost macro expansion it came from.
+    pub macro_ctx: Option<MacroCtxId>,
+}
+
+impl Node {
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    pub fn arg(&self, i: usize) -> Option<&str> {
+        self.args.get(i).map(|a| &*a.value)
+    }
+
+    pub fn is_section(&self) -> bool {
+        matches!(self.kind, NodeKind::Section { .. })
+    }
+
+    pub fn is_directive(&self) -> bool {
+        matches!(self.kind, NodeKind::Directive)
+    }
+
+    /// The span of argument `i`, or of the name when it has none.
+    pub fn arg_span(&self, i: usize) -> Span {
+        self.args.get(i).map_or(self.name_span, |a| a.span)
+    }
+}
+
+/// One macro expansion: which `Use` expanded which macro.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MacroCtx {
+    pub macro_name: String,
+    /// The `Use` line.
+    pub use_span: Span,
+    pub use_line: u32,
+    /// The `<Macro>` opening line.
+    pub def_span: Span,
+    pub def_line: u32,
+    /// httpd's name for this pseudo-file: `macro 'vh' (defined on line 21 of
+    /// "<file>") used on line 25 of "<file>"`.
+    pub where_: String,
+    pub parent: Option<MacroCtxId>,
+}
+
+/// A line of `-t -D DUMP_INCLUDES`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncludeRecord {
+    pub path: PathBuf,
+    pub depth: u32,
+    /// The line of the `Include` in its parent (None for the root file).
+    pub line: Option<u32>,
+}
+
+/// A module the configuration loads (or the target has built in).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadedModule {
+    pub identifier: String,
+    /// The source file name `<IfModule>` also accepts (`mod_ssl.c`), when known.
+    pub source: Option<String>,
+    /// The `LoadModule` line, or `None` for a built-in module.
+    pub node: Option<NodeId>,
+}
+
+/// Everything the loader produced.
+#[derive(Debug)]
+pub struct Config {
+    pub sources: SourceSet,
+    pub nodes: Vec<Node>,
+    pub root: NodeId,
+    pub findings: Vec<Finding>,
+    pub includes: Vec<IncludeRecord>,
+    pub modules: Vec<LoadedModule>,
+    pub macro_ctxs: Vec<MacroCtx>,
+    /// Defines and environment at the end of reading.
+    pub vars: Vars,
+    /// ServerRoot at the end of reading.
+    pub server_root: PathBuf,
+    /// The root file as httpd names it.
+    pub root_path: PathBuf,
+}
+
+impl Config {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.node(id).children.iter().copied()
+    }
+
+    /// The configuration path of a file.
+    pub fn config_path(&self, file: FileId) -> &Path {
+        &self.sources.get(file).config_path
+    }
+
+    /// Active content below `id` as httpd sees it: File wrappers, Include
+    /// expansions and true conditionals flattened; inactive nodes and macro
+    /// definitions skipped. Sections are returned (not entered): use
+    /// [`Config::effective`] again on them.
+    pub fn effective(&self, id: NodeId) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        self.collect_effective(id, &mut out);
+        out
+    }
+
+    fn collect_effective(&self, id: NodeId, out: &mut Vec<NodeId>) {
+        for child in self.children(id) {
+            let node = self.node(child);
+            if !node.active {
+                continue;
+            }
+            match node.kind {
+                NodeKind::File { .. } | NodeKind::Conditional { .. } => {
+                    self.collect_effective(child, out)
+                }
+                NodeKind::MacroDef => {}
+                NodeKind::Directive => {
+                    out.push(child);
+                    // Include directives carry the included files.
+                    self.collect_effective(child, out);
+                }
+                NodeKind::Section { .. } => out.push(child),
+            }
+        }
+    }
+
+    /// Every active directive and section anywhere, depth-first in file order.
+    pub fn walk_effective(&self) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        self.walk_in_order(self.root, &mut out);
+        out
+    }
+
+    fn walk_in_order(&self, id: NodeId, out: &mut Vec<NodeId>) {
+        for child in self.effective(id) {
+            out.push(child);
+            if self.node(child).is_section() {
+                self.walk_in_order(child, out);
+            }
+        }
+    }
+
+    /// The include and macro chain of a node, outermost first.
+    pub fn chain(&self, id: NodeId) -> Vec<ChainLink> {
+        let mut links = Vec::new();
+        // Include links: File nodes whose parent is an Include directive.
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            let node = self.node(c);
+            if let (NodeKind::File { .. }, Some(parent)) = (&node.kind, node.parent) {
+                let inc = self.node(parent);
+                links.push(ChainLink {
+                    span: inc.span,
+                    line: inc.line,
+                    kind: ChainKind::Include,
+                });
+            }
+            cur = node.parent;
+        }
+        links.reverse();
+        // Macro links, outermost first.
+        let mut macros = Vec::new();
+        let mut ctx = self.node(id).macro_ctx;
+        while let Some(m) = ctx {
+            let m = &self.macro_ctxs[m.0 as usize];
+            macros.push(ChainLink {
+                span: m.use_span,
+                line: m.use_line,
+                kind: ChainKind::Macro,
+            });
+            ctx = m.parent;
+        }
+        macros.reverse();
+        links.extend(macros);
+        links
+    }
+
+    /// The nearest enclosing ordinary section of a node (skipping files,
+    /// conditionals and includes), if any.
+    pub fn enclosing_section(&self, id: NodeId) -> Option<NodeId> {
+        let mut cur = self.node(id).parent;
+        while let Some(c) = cur {
+            if self.node(c).is_section() {
+                return Some(c);
+            }
+            cur = self.node(c).parent;
+        }
+        None
+    }
+
+    /// The enclosing `<VirtualHost>`, if any.
+    pub fn enclosing_vhost(&self, id: NodeId) -> Option<NodeId> {
+        let mut cur = self.enclosing_section(id);
+        while let Some(c) = cur {
+            if self.node(c).is("VirtualHost") {
+                return Some(c);
+            }
+            cur = self.enclosing_section(c);
+        }
+        None
+    }
+
+    /// Whether any error finding means the configuration could not be
+    /// checked completely.
+    pub fn is_complete(&self) -> bool {
+        !self
+            .findings
+            .iter()
+            .any(|f| f.rule.blocks_check && f.severity == crate::finding::Severity::Error)
+    }
+}

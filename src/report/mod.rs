@@ -1,0 +1,4 @@
+//! Reporters: findings (plain data) rendered for people and machines. Nothing
+//! here decides what is wrong; it only shows it.
+
+pub mod short;

@@ -1,0 +1,37 @@
+//! The one table of rule codes. A code, once published, is never reused;
+//! a renamed rule keeps its code.
+
+use super::RuleMeta;
+use super::{load, syntax};
+
+/// Every rule apachelint knows, in code order.
+pub static ALL: &[&RuleMeta] = &[
+    &syntax::UNCLOSED_SECTION,
+    &syntax::MISMATCHED_CLOSE_TAG,
+    &syntax::UNMATCHED_CLOSE_TAG,
+    &syntax::CLOSE_TAG_MISSING_ANGLE,
+    &syntax::LINE_TOO_LONG,
+    &syntax::MACRO_UNCLOSED,
+    &load::FILE_UNREADABLE,
+    &load::INCLUDE_NOT_FOUND,
+    &load::INCLUDE_NOT_REGULAR_FILE,
+    &load::PATH_OUTSIDE_TREE,
+    &load::INCLUDE_RECURSION,
+    &load::UNDEFINED_VARIABLE,
+    &load::CONDITIONAL_CLOSE_NOT_EXACT,
+    &load::CONDITIONAL_UNCLOSED,
+    &load::CONDITIONAL_MALFORMED,
+    &load::IFVERSION_INVALID,
+    &load::DEFINE_INVALID_NAME,
+    &load::MACRO_USE_INVALID,
+    &load::MACRO_DEFINITION_WARNING,
+    &load::SERVER_ROOT_INVALID,
+    &load::SECTION_FROM_VARIABLE,
+];
+
+/// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
+pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+    ALL.iter().copied().find(|r| {
+        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
