@@ -67,7 +67,7 @@ RUN_TIMEOUT_SECONDS = 30
 # The modules a fresh install of Debian's apache2 2.4.71-1~deb12u1 enables:
 # the LoadModule lines of /etc/apache2/mods-enabled/*.load, in that glob's (strcmp) order.
 # Grammar fixtures run with exactly these loaded via -C, so Require, DirectoryIndex,
-# AddType, Alias ... are known directives. `debian_module_drift()` compares this list
+# AddType, Alias ... are known directives. `debian_environment_notes()` compares this list
 # with the machine.
 DEBIAN_DEFAULT_MODULES = (
     ("access_compat_module", "mod_access_compat.so"),
