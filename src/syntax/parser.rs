@@ -142,6 +142,21 @@ pub fn unclosed_message(name: &str) -> String {
     format!("<{name}> was not closed.")
 }
 
+/// mod_macro's message for a body it could not read to `</Macro>` (httpd adds
+/// ` of "<file>"` after the line number; the parser does not know the path).
+fn macro_contents_error(section: &Section) -> String {
+    let name = section
+        .open
+        .args
+        .first()
+        .map(|w| w.value.to_lowercase())
+        .unwrap_or_default();
+    format!(
+        "macro '{name}' (defined on line {})\n\tcontents error: expected token not found: </Macro>",
+        section.open.line.last_line
+    )
+}
+
 fn eq_ci(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
@@ -225,12 +240,13 @@ impl<'a> Parser<'a, '_> {
                 continue;
             };
             if too_long {
+                // mod_macro stops reading at a line its buffer cannot hold and
+                // reports the body as unterminated, at the `<Macro` line.
                 self.error(
                     SyntaxErrorKind::LineTooLong,
                     info.range,
-                    line.last_line,
-                    "macro body line too long: mod_macro reads at most 8191 bytes per line"
-                        .to_string(),
+                    section.open.line.last_line,
+                    macro_contents_error(section),
                 );
             }
             match (&kind, first_word(&kind)) {
@@ -249,20 +265,11 @@ impl<'a> Parser<'a, '_> {
             body.push(RawLine { line: info.clone() });
         }
         section.body = Body::Raw(body);
-        let name = section
-            .open
-            .args
-            .first()
-            .map(|w| w.value.to_lowercase())
-            .unwrap_or_default();
         self.error(
             SyntaxErrorKind::MacroUnclosed,
             section.open.name.range,
             section.open.line.last_line,
-            format!(
-                "macro '{name}' (defined on line {})\n\tcontents error: expected token not found: </Macro>",
-                section.open.line.last_line
-            ),
+            macro_contents_error(section),
         );
     }
 
@@ -455,6 +462,24 @@ mod tests {
         let Body::Raw(lines) = &s.body else { panic!() };
         assert_eq!(lines.len(), 2);
         assert_eq!(parsed.nodes.len(), 2);
+    }
+
+    #[test]
+    fn macro_body_line_too_long_is_reported_as_httpd_does() {
+        let long = "y".repeat(MAX_LINE_MACRO_BODY);
+        let parsed = p(&format!(
+            "ServerName x\n<Macro M>\nDefine L {long}\n</Macro>\n"
+        ));
+        assert_eq!(parsed.errors.len(), 1);
+        let error = &parsed.errors[0];
+        assert_eq!(error.kind, SyntaxErrorKind::LineTooLong);
+        assert_eq!(error.httpd_line, 2);
+        assert_eq!(
+            error.message,
+            "macro 'm' (defined on line 2)\n\tcontents error: expected token not found: </Macro>"
+        );
+        let fits = "y".repeat(MAX_LINE_MACRO_BODY - 20);
+        assert!(p(&format!("<Macro M>\nDefine L {fits}\n</Macro>\n")).is_ok());
     }
 
     #[test]
