@@ -2,3 +2,4 @@
 //! here decides what is wrong; it only shows it.
 
 pub mod short;
+pub mod human;
