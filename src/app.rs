@@ -95,6 +95,8 @@ pub fn load_input(args: &InputArgs) -> Result<Config, String> {
         profile,
         root_file: input.root_file.clone(),
         server_root: Some(input.server_root.clone()),
+        pre_directives: args.pre_directives.clone(),
+        post_directives: args.post_directives.clone(),
     };
     Ok(loader::load(&input.vfs, &options))
 }

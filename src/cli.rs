@@ -49,6 +49,12 @@ pub struct InputArgs {
     /// Set an environment variable for ${VAR} (overrides envvars); repeatable.
     #[arg(long = "env", value_name = "NAME=VALUE")]
     pub env: Vec<String>,
+    /// A directive read before the configuration, like `apache2 -C`; repeatable.
+    #[arg(short = 'C', long = "pre-directive", value_name = "DIRECTIVE")]
+    pub pre_directives: Vec<String>,
+    /// A directive read after the configuration, like `apache2 -c`; repeatable.
+    #[arg(short = 'c', long = "post-directive", value_name = "DIRECTIVE")]
+    pub post_directives: Vec<String>,
     /// Also take ${VAR} values from apachelint's own process environment.
     #[arg(long)]
     pub use_process_env: bool,

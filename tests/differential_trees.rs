@@ -3,12 +3,20 @@
 //! it (`scripts/httpd_oracle.py record`) are present, well-formed and about the
 //! materialised tree: each file httpd says it read exists in it.
 //!
-//! The loader's own comparisons against these goldens are added here as the
-//! loader lands.
+//! Then the loader is compared with them: `apachelint includes` must print
+//! exactly httpd's `-t -D DUMP_INCLUDES`, the static vhost map exactly the
+//! `VirtualHost configuration:` block of `-S`, and the loaded tree exactly
+//! `-D DUMP_CONFIG`.
 
 mod support;
 
 use std::path::Path;
+use std::sync::Arc;
+
+use apachelint::load::provider::DiskBackend;
+use apachelint::load::vfs::Vfs;
+use apachelint::load::{LoadOptions, Profile, load, render};
+use apachelint::model::vhosts::VhostMap;
 
 use serde_json::Value;
 use support::trees::{GOLDEN_FILES, Recipe, Tree, recipe_names, shared_or_skip};
@@ -164,4 +172,83 @@ fn assert_read_file_exists(tree: &Tree, golden_path: &str) {
             tree.name
         );
     }
+}
+
+/// Loads a materialised tree the way the recipe runs apache2.
+fn load_tree(tree: &Tree) -> apachelint::load::tree::Config {
+    let mut profile = Profile::debian();
+    profile.defines = tree.recipe.defines.clone();
+    profile.env = tree.env();
+    let vfs = Vfs::direct(Arc::new(DiskBackend::default()));
+    load(
+        &vfs,
+        &LoadOptions {
+            profile,
+            root_file: tree.root_file(),
+            server_root: Some(tree.server_root()),
+            pre_directives: tree.pre_directives(),
+            post_directives: Vec::new(),
+        },
+    )
+}
+
+/// The `VirtualHost configuration:` block of `-S` output.
+fn vhost_block(text: &str) -> String {
+    text.lines()
+        .take_while(|l| !l.starts_with("ServerRoot:"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn loader_matches_httpd_on_every_tree() {
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for name in recipe_names() {
+        let recipe = Recipe::load(&name);
+        let shared = if recipe.needs_shared() {
+            match shared_or_skip(&format!("tree {name}"), recipe.needs_python()) {
+                Some(dir) => Some(dir),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let tree = Tree::materialise(&name, recipe, shared.as_deref());
+        let config = load_tree(&tree);
+        let errors: Vec<String> = config
+            .findings
+            .iter()
+            .filter(|f| f.severity == apachelint::finding::Severity::Error)
+            .map(|f| f.message.clone())
+            .collect();
+        if !errors.is_empty() {
+            failures.push(format!("{name}: loader errors on a tree httpd accepts: {errors:?}"));
+        }
+        let ours = tree.normalise(&render::includes(&config));
+        if ours != tree.golden("dump_includes.txt") {
+            failures.push(format!(
+                "{name}: DUMP_INCLUDES differs\n--- httpd\n{}\n--- apachelint\n{ours}",
+                tree.golden("dump_includes.txt")
+            ));
+        }
+        let ours = tree.normalise(&VhostMap::build(&config).render());
+        if ours != vhost_block(&tree.golden("vhosts.txt")) {
+            failures.push(format!(
+                "{name}: -S differs\n--- httpd\n{}\n--- apachelint\n{ours}",
+                vhost_block(&tree.golden("vhosts.txt"))
+            ));
+        }
+        let ours = tree.normalise(&render::dump_config(&config, &apachelint::model::registry::canonical_name));
+        if ours != tree.golden("dump_config.txt") {
+            let diff = similar::TextDiff::from_lines(tree.golden("dump_config.txt").as_str(), ours.as_str())
+                .unified_diff()
+                .header("httpd", "apachelint")
+                .to_string();
+            failures.push(format!("{name}: DUMP_CONFIG differs\n{diff}"));
+        }
+        compared += 1;
+    }
+    eprintln!("compared {compared} trees with httpd");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -79,7 +79,14 @@ pub struct LoadOptions {
     /// ServerRoot before the configuration sets one (`-d`); defaults to the
     /// profile's compiled-in root.
     pub server_root: Option<PathBuf>,
+    /// `-C` directives, read before the root file.
+    pub pre_directives: Vec<String>,
+    /// `-c` directives, read after the root file.
+    pub post_directives: Vec<String>,
 }
+
+/// httpd's name for the pseudo-file of `-C`/`-c` directives.
+pub const COMMAND_LINE_FILE: &str = "-c/-C directives";
 
 /// Loads a configuration. Never fails: problems are findings in the result
 /// (see [`Config::is_complete`]).
@@ -112,9 +119,12 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         macros_defined: false,
         cache: HashMap::new(),
         pending: HashMap::new(),
+        last_include_line: 0,
         include_depth: 0,
     };
     let root_path = options.root_file.clone();
+    let mut command_line = Vec::new();
+    command_line.extend(loader.command_line(&options.pre_directives));
     loader.prefetch(std::slice::from_ref(&root_path));
     let root = match loader.cache.get(&root_path).cloned() {
         Some(Ok(data)) => {
@@ -130,6 +140,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         Some(Err(error)) => loader.root_unreadable(&root_path, error),
         None => loader.root_unreadable(&root_path, VfsError::NotFound),
     };
+    command_line.extend(loader.command_line(&options.post_directives));
     Config {
         sources: loader.sources,
         nodes: loader.nodes,
@@ -141,6 +152,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         vars: loader.vars,
         server_root: loader.server_root,
         root_path,
+        command_line,
     }
 }
 
@@ -252,6 +264,10 @@ struct Loader<'a> {
     cache: HashMap<PathBuf, Result<Arc<FileData>, VfsError>>,
     /// Classified lines of prefetched files not processed yet.
     pending: HashMap<FileId, Vec<PreLine>>,
+    /// httpd's `ap_include_lineno`: one global, set by each Include, printed
+    /// by DUMP_INCLUDES for every file opened afterwards (so files after a
+    /// nested Include show the nested Include's line).
+    last_include_line: u32,
     include_depth: u32,
 }
 
@@ -327,6 +343,22 @@ impl<'a> Loader<'a> {
                 macro_ctx: None,
             },
         )
+    }
+
+    /// Reads `-C`/`-c` directives as httpd does: a pseudo-file of their own,
+    /// outside the root file's tree.
+    fn command_line(&mut self, directives: &[String]) -> Option<NodeId> {
+        if directives.is_empty() {
+            return None;
+        }
+        let text: Arc<[u8]> = directives.join("\n").into_bytes().into();
+        let id = self
+            .sources
+            .add(SourceFile::new(COMMAND_LINE_FILE, text.clone()));
+        let data = Arc::new(FileData { id, text });
+        let node = self.add_file_node(None, &data, 0);
+        self.process_file(&data, node);
+        Some(node)
     }
 
     /// The root file could not be read: a finding on an empty stand-in file.
@@ -577,7 +609,12 @@ impl<'a> Loader<'a> {
                 .unwrap_or(&d.name.value)
                 .into(),
         };
+        let is_section = !matches!(kind, NodeKind::Directive);
         let raw_args = match &d.line.joined {
+            // httpd gives an opener with no arguments the argument string ">".
+            _ if is_section && d.line.range.start + d.args_offset >= d.line.range.end => {
+                RawArgs::Owned(">".into())
+            }
             None => RawArgs::Slice(TextRange::new(
                 (d.line.range.start + d.args_offset) as usize,
                 d.line.range.end as usize,
@@ -1043,6 +1080,7 @@ impl<'a> Loader<'a> {
             return;
         }
         let path = self.server_relative(pattern);
+        self.last_include_line = inc.line;
         let expanded = include::expand(self.vfs, &path, optional);
         let files: Vec<PathBuf> = expanded
             .iter()
@@ -1099,7 +1137,7 @@ impl<'a> Loader<'a> {
                 self.includes.push(IncludeRecord {
                     path: file.to_path_buf(),
                     depth: self.include_depth,
-                    line: Some(inc.line),
+                    line: Some(self.last_include_line),
                 });
                 self.process_file(&data, file_node);
                 self.include_depth -= 1;
@@ -1146,22 +1184,15 @@ impl<'a> Loader<'a> {
         let mut nesting = 1;
         let mut closed = false;
         while let Some(next) = reader.next() {
+            // mod_macro reads with a fixed buffer: a longer line (even a
+            // comment) ends the body, reported as "expected token not found".
+            if next.line.raw_len >= MAX_LINE_MACRO_BODY {
+                break;
+            }
             let kind = &next.line.kind;
             let Some(info) = info_of(kind) else { continue };
             if matches!(kind, LineKind::Comment(_)) {
                 continue;
-            }
-            if next.line.raw_len >= MAX_LINE_MACRO_BODY {
-                let span = Span::new(next.file, info.range);
-                self.report(
-                    &rs::LINE_TOO_LONG,
-                    span,
-                    "macro body line too long: mod_macro reads at most 8191 bytes per line".into(),
-                    None,
-                    parent,
-                    next.macro_ctx,
-                    None,
-                );
             }
             match first_word(kind) {
                 Some(w) if w.eq_ignore_ascii_case("</Macro>") => {

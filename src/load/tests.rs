@@ -43,6 +43,8 @@ fn load_fixture(fixture: &str) -> Config {
             profile,
             root_file: "/etc/apache2/apache2.conf".into(),
             server_root: None,
+            pre_directives: Vec::new(),
+            post_directives: Vec::new(),
         },
     )
 }

@@ -170,6 +170,8 @@ pub struct Config {
     pub server_root: PathBuf,
     /// The root file as httpd names it.
     pub root_path: PathBuf,
+    /// File nodes of the `-C` and `-c` directives, if any.
+    pub command_line: Vec<NodeId>,
 }
 
 impl Config {

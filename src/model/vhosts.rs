@@ -325,7 +325,7 @@ impl VhostMap {
             (None, Some(main)) if vhost.addrs.iter().any(|a| a.host == Host::Any) => {
                 main.name.clone()
             }
-            _ => "<local host>".to_string(),
+            _ => "<FQDN>".to_string(),
         }
     }
 
