@@ -1,0 +1,12 @@
+//! The model layer: what apachelint knows about httpd itself and, later, the
+//! effective configuration built from a loaded tree.
+//!
+//! [`registry`] is the API over the directive and module tables;
+//! [`directives`] and [`modules`] are those tables, generated from data by
+//! `scripts/gen_registry.py` and checked for staleness by
+//! `tests/registry_fresh.rs`. Everything here is pure data and pure functions:
+//! no I/O.
+
+pub mod directives;
+pub mod modules;
+pub mod registry;
