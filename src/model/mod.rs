@@ -1,5 +1,13 @@
-//! The model: what the loaded configuration means — the virtual-host map,
-//! the directive registry — computed from a [`crate::load::tree::Config`]
-//! without I/O.
+//! The model layer: what apachelint knows about httpd itself, and what a
+//! loaded configuration means.
+//!
+//! [`registry`] is the API over the directive and module tables;
+//! [`directives`] and [`modules`] are those tables, generated from data by
+//! `scripts/gen_registry.py` and checked for staleness by
+//! `tests/registry_fresh.rs`. [`vhosts`] is the static virtual-host map
+//! (`apache2 -S`). Everything here is pure data and pure functions: no I/O.
 
+pub mod directives;
+pub mod modules;
+pub mod registry;
 pub mod vhosts;
