@@ -169,7 +169,7 @@ fn dump(args: &DumpArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let config = load_input(&args.input)?;
     print_findings(&config);
     let text = match args.format {
-        DumpFormat::Text => render::dump_config(&config, &|name| name.to_string()),
+        DumpFormat::Text => render::dump_config(&config, &|name| config.canonical_name(name)),
         DumpFormat::Json => {
             let mut value = render::loaded_json(&config);
             if let Some(obj) = value.as_object_mut() {

@@ -342,7 +342,7 @@ fn collect_tree_entries(nodes: &[Node], src: &[u8], depth: usize, out: &mut Vec<
             // httpd gives a bare `<Name>` the argument string `>`.
             args.push('>');
         }
-        out.push((depth, directive.line.last_line, name, args));
+        out.push((depth, directive.line.last_line, name.to_string(), args));
         collect_tree_entries(children, src, depth + 1, out);
     }
 }

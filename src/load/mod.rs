@@ -175,7 +175,6 @@ struct PreLine {
 /// Splits and classifies a file (pure; run in parallel).
 fn split(text: &[u8]) -> Vec<PreLine> {
     LogicalLines::new(text)
-        .filter(|l| !l.text.is_empty())
         .map(|l| PreLine {
             too_long: l.raw_len >= MAX_LINE_MAIN,
             raw_len: l.raw_len,
@@ -518,11 +517,16 @@ impl<'a> Loader<'a> {
                 item.macro_ctx,
             );
         }
-        if active && !matches!(kind, LineKind::Comment(_) | LineKind::Blank) {
+        if active
+            && !matches!(
+                kind,
+                LineKind::Comment(_) | LineKind::Blank | LineKind::Empty(_)
+            )
+        {
             kind = self.substitute(kind, &item, parent);
         }
         match kind {
-            LineKind::Blank | LineKind::Comment(_) | LineKind::Ignored(_) => {}
+            LineKind::Blank | LineKind::Empty(_) | LineKind::Comment(_) | LineKind::Ignored(_) => {}
             LineKind::Directive(d) => {
                 let node = self.add_line_node(parent, d, NodeKind::Directive, &item, active);
                 if active {
@@ -772,11 +776,11 @@ impl<'a> Loader<'a> {
                 let path = self.server_relative(subject);
                 self.vfs.stat(&path).is_ok()
             }
-            CondKind::IfDirective => profile::directive_in_modules(
+            CondKind::IfDirective => crate::model::registry::registered_by(
                 subject,
                 self.modules.iter().map(|m| m.identifier.as_str()),
             ),
-            CondKind::IfSection => profile::directive_in_modules(
+            CondKind::IfSection => crate::model::registry::registered_by(
                 &format!("<{subject}"),
                 self.modules.iter().map(|m| m.identifier.as_str()),
             ),
@@ -1445,6 +1449,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 fn set_line_range(kind: &mut LineKind, range: TextRange) {
     let info: Option<&mut LineInfo> = match kind {
         LineKind::Blank => None,
+        LineKind::Empty(i) => Some(i),
         LineKind::Comment(c) => Some(&mut c.line),
         LineKind::Ignored(i) => Some(i),
         LineKind::Directive(d) => Some(&mut d.line),

@@ -64,28 +64,12 @@ impl Profile {
 }
 
 /// The source file name of a module identifier (`ssl_module` → `mod_ssl.c`),
-/// for `<IfModule mod_ssl.c>`. httpd's own naming; the exceptions are the
-/// MPMs and the core modules.
+/// for `<IfModule mod_ssl.c>`: from the registry, or by httpd's naming
+/// convention for modules it does not know (third-party modules).
 pub fn module_source_file(identifier: &str) -> String {
-    match identifier {
-        "core_module" => "core.c".to_string(),
-        "http_module" => "http_core.c".to_string(),
-        "mpm_event_module" => "event.c".to_string(),
-        "mpm_prefork_module" => "prefork.c".to_string(),
-        "mpm_worker_module" => "worker.c".to_string(),
-        "mpm_winnt_module" => "mpm_winnt.c".to_string(),
-        "mpm_netware_module" => "mpm_netware.c".to_string(),
-        "mpm_mpmt_os2_module" => "mpmt_os2.c".to_string(),
-        other => {
-            let stem = other.strip_suffix("_module").unwrap_or(other);
-            format!("mod_{stem}.c")
-        }
+    if let Some(m) = crate::model::registry::module_by_identifier(identifier) {
+        return m.source_file.to_string();
     }
-}
-
-/// Whether one of the loaded `modules` registers the directive `name`
-/// (case-insensitive), for `<IfDirective>` and `<IfSection>`.
-pub fn directive_in_modules<'m>(name: &str, modules: impl Iterator<Item = &'m str>) -> bool {
-    let _ = (name, modules);
-    false
+    let stem = identifier.strip_suffix("_module").unwrap_or(identifier);
+    format!("mod_{stem}.c")
 }

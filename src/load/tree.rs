@@ -192,6 +192,17 @@ impl Config {
         }
     }
 
+    /// Whether the configuration loads (or the target has built in) a module.
+    pub fn has_module(&self, identifier: &str) -> bool {
+        self.modules.iter().any(|m| m.identifier == identifier)
+    }
+
+    /// The spelling httpd keeps for a directive name (see
+    /// [`crate::model::registry::canonical_name`]).
+    pub fn canonical_name(&self, name: &str) -> String {
+        crate::model::registry::canonical_name(name, |id| self.has_module(id)).into_owned()
+    }
+
     /// The configuration path of a file.
     pub fn config_path(&self, file: FileId) -> &Path {
         &self.sources.get(file).config_path

@@ -411,6 +411,26 @@ fn equal_range(
     rest.get(..len).unwrap_or_default()
 }
 
+/// The spelling httpd keeps for a directive or `<Section` name: the name the
+/// first loaded module registers it under, or the name as written when no
+/// loaded module knows it (what `-D DUMP_CONFIG` prints).
+pub fn canonical_name<'n>(
+    name: &'n str,
+    is_loaded: impl Fn(&str) -> bool,
+) -> std::borrow::Cow<'n, str> {
+    match lookup(name).iter().find(|spec| is_loaded(spec.module_id)) {
+        Some(spec) => std::borrow::Cow::Borrowed(spec.name),
+        None => std::borrow::Cow::Borrowed(name),
+    }
+}
+
+/// Whether one of the loaded modules (by identifier) registers the
+/// directive or `<Section` `name`, as `<IfDirective>`/`<IfSection>` ask.
+pub fn registered_by<'m>(name: &str, mut loaded: impl Iterator<Item = &'m str>) -> bool {
+    let specs = lookup(name);
+    loaded.any(|id| specs.iter().any(|spec| spec.module_id == id))
+}
+
 /// Longest name [`suggest`] considers (no registered name comes close).
 const SUGGEST_MAX_LEN: usize = 64;
 

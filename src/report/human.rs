@@ -140,7 +140,11 @@ fn miette_severity(s: Severity) -> miette::Severity {
 /// "file:line" of a span, for text.
 fn place(set: &SourceSet, span: Span) -> String {
     let f = set.get(span.file);
-    format!("{}:{}", f.display_path(), f.line_col(span.range.start()).line)
+    format!(
+        "{}:{}",
+        f.display_path(),
+        f.line_col(span.range.start()).line
+    )
 }
 
 fn convert(f: &Finding, sources: &mut Sources<'_>) -> Rendered {
@@ -162,7 +166,10 @@ fn convert(f: &Finding, sources: &mut Sources<'_>) -> Rendered {
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 source: sources.get(l.span.file),
-                labels: vec![LabeledSpan::new_primary_with_span(None, source_span(l.span))],
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    source_span(l.span),
+                )],
                 help: None,
                 related: Vec::new(),
             });

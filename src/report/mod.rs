@@ -1,5 +1,5 @@
 //! Reporters: findings (plain data) rendered for people and machines. Nothing
 //! here decides what is wrong; it only shows it.
 
-pub mod short;
 pub mod human;
+pub mod short;

@@ -19,7 +19,10 @@ use super::words::{RawWord, next_word};
 /// What a logical line is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LineKind {
+    /// No line at all (a placeholder for a consumed line).
     Blank,
+    /// A line with nothing on it (mod_macro keeps these in macro bodies).
+    Empty(LineInfo),
     Comment(Comment),
     /// The first word is empty (`"" …`): httpd skips the line.
     Ignored(LineInfo),
@@ -126,10 +129,10 @@ fn arg_words(arg_text: &[u8], offset: usize, map: &OffsetMap) -> Vec<Word> {
 /// Classifies one logical line.
 pub fn classify(line: &LogicalLine<'_>) -> LineKind {
     let text: &[u8] = &line.text;
-    if text.is_empty() {
-        return LineKind::Blank;
-    }
     let info = line_info(line);
+    if text.is_empty() {
+        return LineKind::Empty(info);
+    }
     if text[0] == b'#' {
         return LineKind::Comment(Comment { line: info });
     }
@@ -194,7 +197,7 @@ pub fn first_word(kind: &LineKind) -> Option<&str> {
         LineKind::Directive(d) => Some(&d.name.value),
         LineKind::Open(o) => Some(&o.directive.name.value),
         LineKind::Close(c) => Some(&c.word.value),
-        LineKind::Ignored(_) => Some(""),
+        LineKind::Ignored(_) | LineKind::Empty(_) => Some(""),
         LineKind::Blank | LineKind::Comment(_) => None,
     }
 }
@@ -203,6 +206,7 @@ pub fn first_word(kind: &LineKind) -> Option<&str> {
 pub fn info_of(kind: &LineKind) -> Option<&LineInfo> {
     match kind {
         LineKind::Blank => None,
+        LineKind::Empty(i) => Some(i),
         LineKind::Comment(c) => Some(&c.line),
         LineKind::Ignored(i) => Some(i),
         LineKind::Directive(d) => Some(&d.line),

@@ -202,7 +202,7 @@ impl<'a> Parser<'a, '_> {
             );
         }
         match classify(&line) {
-            LineKind::Blank | LineKind::Ignored(_) => {}
+            LineKind::Blank | LineKind::Empty(_) | LineKind::Ignored(_) => {}
             LineKind::Comment(c) => self.push_node(Node::Comment(c)),
             LineKind::Directive(d) => self.push_node(Node::Directive(d)),
             LineKind::Open(opener) => self.open(opener),
