@@ -102,22 +102,55 @@ LISTING_RE = re.compile(rb"<title>Index of ")
 ERROR_LEVEL_RE = re.compile(r"\[([\w-]*):(error|crit|alert|emerg)\]")
 
 # ---------------------------------------------------------------------------
-# Cleanup registry: every namespace and temp dir this process creates is
-# registered here and removed in a finally block, at exit and on signals.
+# Process and cleanup registry.  Every namespace, temp dir and child process
+# this script creates is registered here.  Children are only ever started
+# through _spawn(), which refuses once shutdown has begun, so a Ctrl-C or
+# SIGTERM cannot race with a worker thread starting something new.
 # ---------------------------------------------------------------------------
-_lock = threading.Lock()
+_lock = threading.RLock()
+_stopping = False
 _live_ns: set[str] = set()
 _live_tmp: set[str] = set()
+_live_procs: set[subprocess.Popen] = set()
 _ns_counter = 0
 
 
-def _run(argv, timeout=20, **kw):
-    return subprocess.run(argv, capture_output=True, timeout=timeout, **kw)
+class Stopping(Exception):
+    pass
+
+
+def _spawn(argv, **kw) -> subprocess.Popen:
+    with _lock:
+        if _stopping:
+            raise Stopping()
+        p = subprocess.Popen(argv, **kw)
+        _live_procs.add(p)
+        return p
+
+
+def _reap(p: subprocess.Popen) -> None:
+    with _lock:
+        _live_procs.discard(p)
+
+
+def _run(argv, timeout=20, env=None):
+    """subprocess.run(capture_output=True) through the registry; kills the
+    child on timeout."""
+    p = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise
+    finally:
+        _reap(p)
+    return subprocess.CompletedProcess(argv, p.returncode, out, err)
 
 
 def _ns_pids(name: str) -> list[int]:
     try:
-        out = _run(["ip", "netns", "pids", name], timeout=10).stdout.decode()
+        out = subprocess.run(["ip", "netns", "pids", name], capture_output=True, timeout=10).stdout.decode()
     except Exception:
         return []
     return [int(x) for x in out.split() if x.isdigit()]
@@ -135,20 +168,21 @@ def _kill_ns_processes(name: str, grace: float = 3.0) -> None:
     while pids and time.time() < deadline:
         time.sleep(0.1)
         pids = _ns_pids(name)
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     deadline = time.time() + 5
-    while _ns_pids(name) and time.time() < deadline:
+    while pids and time.time() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         time.sleep(0.1)
+        pids = _ns_pids(name)
 
 
 def _delete_ns(name: str) -> None:
     _kill_ns_processes(name)
     try:
-        _run(["ip", "netns", "del", name], timeout=10)
+        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
     except Exception:
         pass
     with _lock:
@@ -156,8 +190,18 @@ def _delete_ns(name: str) -> None:
 
 
 def cleanup_all() -> None:
+    """Stop everything: no new children, kill the registered ones, empty and
+    delete our namespaces, remove our temp dirs."""
+    global _stopping
     with _lock:
-        names, tmps = list(_live_ns), list(_live_tmp)
+        _stopping = True
+        procs, names, tmps = list(_live_procs), list(_live_ns), list(_live_tmp)
+    for p in procs:
+        if p.poll() is None:
+            try:
+                p.kill()
+            except ProcessLookupError:
+                pass
     for name in names:
         _delete_ns(name)
     for t in tmps:
@@ -183,6 +227,11 @@ def cleanup_stale() -> None:
             continue
         print(f"removing stale namespace {name}", file=sys.stderr)
         _delete_ns(name)
+    for d in Path(tempfile.gettempdir()).glob(NS_PREFIX + "*"):
+        m = re.match(re.escape(NS_PREFIX) + r"(\d+)-", d.name)
+        if m and d.is_dir() and not Path(f"/proc/{m.group(1)}").exists():
+            print(f"removing stale temp dir {d}", file=sys.stderr)
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class Netns:
@@ -194,7 +243,8 @@ class Netns:
             _live_ns.add(self.name)
 
     def __enter__(self):
-        _run(["ip", "netns", "add", self.name], timeout=10).check_returncode()
+        with _lock:  # registered and created atomically with respect to cleanup_all
+            _run(["ip", "netns", "add", self.name], timeout=10).check_returncode()
         _run(["ip", "-n", self.name, "link", "set", "lo", "up"], timeout=10).check_returncode()
         for addr in ADDRESSES:
             _run(["ip", "-n", self.name, "addr", "add", f"{addr}/32", "dev", "lo"], timeout=10).check_returncode()
@@ -276,8 +326,10 @@ class Side:
 
     def __init__(self, tree: Path):
         self.tree = tree
-        self.tmp = tempfile.mkdtemp(prefix="alsc-")
         with _lock:
+            if _stopping:
+                raise Stopping()
+            self.tmp = tempfile.mkdtemp(prefix=f"{NS_PREFIX}{os.getpid()}-")
             _live_tmp.add(self.tmp)
         self.root = Path(self.tmp) / "root"
         self.deadline = time.time() + SIDE_TIMEOUT
@@ -365,10 +417,9 @@ def wait_ready(proc: subprocess.Popen, ns: Netns, pidfile: str | None, side: Sid
     return proc.poll() is None
 
 
-def start_backends(ns: Netns, specs: list[dict], side: Side) -> list[subprocess.Popen]:
-    procs = []
+def start_backends(ns: Netns, specs: list[dict], side: Side, procs: list) -> None:
     for spec in specs:
-        p = subprocess.Popen(
+        p = _spawn(
             ns.exec([PYTHON, str(Path(__file__).resolve()), "_backend", json.dumps(spec)]),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
@@ -376,7 +427,6 @@ def start_backends(ns: Netns, specs: list[dict], side: Side) -> list[subprocess.
         line = _readline_with_timeout(p, side.remaining(10))
         if line.strip() != "ready":
             raise RuntimeError(f"backend {spec} did not start")
-    return procs
 
 
 def _readline_with_timeout(p: subprocess.Popen, timeout: float) -> str:
@@ -414,6 +464,8 @@ def do_request(ns: Netns, req: dict, side: Side, idx: int) -> dict:
         argv += ["--interface", req["source"]]
     if req.get("method"):
         argv += ["-X", req["method"]]
+    if req.get("cookie_bytes"):
+        argv += ["-H", "Cookie: consent=" + "c" * int(req["cookie_bytes"])]
     if req.get("body_bytes"):
         data_f = Path(side.tmp) / f"data{idx}"
         data_f.write_bytes(b"x" * int(req["body_bytes"]))
@@ -423,7 +475,7 @@ def do_request(ns: Netns, req: dict, side: Side, idx: int) -> dict:
     holder = None
     try:
         if req.get("hold"):
-            holder = subprocess.Popen(
+            holder = _spawn(
                 ns.exec([PYTHON, str(Path(__file__).resolve()), "_hold", ip, str(port), str(req["hold"])]),
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )
@@ -435,6 +487,7 @@ def do_request(ns: Netns, req: dict, side: Side, idx: int) -> dict:
         if holder is not None:
             holder.kill()
             holder.wait(timeout=10)
+            _reap(holder)
     out = {"status": None, "marker": None, "location": None}
     code = res.stdout.decode().strip()
     if res.returncode == 0 and code.isdigit() and code != "000":
@@ -489,37 +542,57 @@ def _observe(side: Side, scenario: dict) -> dict:
         obs["t_warnings"] = []
 
     ports = {r.get("port", 443 if r.get("scheme") == "https" else 80) for r in scenario["requests"]}
-    with Netns() as ns:
-        start_backends(ns, scenario.get("backends", []), side)
-        out_f = open(Path(side.tmp) / "start.out", "wb+")
-        proc = subprocess.Popen(ns.exec(apache_argv(side.root, "-D", "FOREGROUND")), env=env,
-                                stdout=out_f, stderr=subprocess.STDOUT)
-        try:
-            ready = wait_ready(proc, ns, env.get("APACHE_PID_FILE"), side, ports)
-            obs["starts"] = ready
-            out_f.seek(0)
-            start_out = clean_lines(out_f.read().decode(errors="replace"), side)
-            obs["start_messages"] = start_out if not ready else []
-            if not ready:
-                obs["start_messages"] += [l for l in read_error_lines(side, logdir) if ":emerg]" in l]
-            before = log_sizes(logdir)
-            obs["responses"] = [do_request(ns, r, side, i) for i, r in enumerate(scenario["requests"])]
-            time.sleep(0.3)  # let the last access-log lines be written
-            obs["logs"] = access_log_counts(logdir)
-            obs["errors"] = read_error_lines(side, logdir, only_new_from=before)
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=8)
-                except subprocess.TimeoutExpired:
-                    pass
-            out_f.close()
-    # Netns.__exit__ killed whatever was left in the namespace.
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(timeout=10)
-    return obs
+    children: list[subprocess.Popen] = []
+    try:
+        with Netns() as ns:
+            start_backends(ns, scenario.get("backends", []), side, children)
+            out_f = open(Path(side.tmp) / "start.out", "wb+")
+            proc = _spawn(ns.exec(apache_argv(side.root, "-D", "FOREGROUND")), env=env,
+                          stdout=out_f, stderr=subprocess.STDOUT)
+            children.append(proc)
+            try:
+                ready = wait_ready(proc, ns, env.get("APACHE_PID_FILE"), side, ports)
+                obs["starts"] = ready
+                out_f.seek(0)
+                start_out = clean_lines(out_f.read().decode(errors="replace"), side)
+                obs["start_messages"] = start_out if not ready else []
+                if not ready:
+                    obs["start_messages"] += [l for l in read_error_lines(side, logdir) if ":emerg]" in l]
+                before = log_sizes(logdir)
+                reqs = list(enumerate(scenario["requests"]))
+                responses = {}
+                # Plain requests first; then the access logs are counted; then
+                # requests with held connections (whose aborted connections may
+                # or may not reach the logs in time) and informational requests,
+                # so neither can change the log comparison.
+                def late(r):
+                    return bool(r.get("hold") or r.get("informational"))
+                for i, r in [x for x in reqs if not late(x[1])]:
+                    responses[i] = do_request(ns, r, side, i)
+                time.sleep(0.3)  # let the last access-log lines be written
+                obs["logs"] = access_log_counts(logdir)
+                for i, r in [x for x in reqs if late(x[1])]:
+                    responses[i] = do_request(ns, r, side, i)
+                obs["responses"] = [responses[i] for i, _ in reqs]
+                time.sleep(0.1)
+                obs["errors"] = read_error_lines(side, logdir, only_new_from=before)
+            finally:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                    try:
+                        proc.wait(timeout=8)
+                    except subprocess.TimeoutExpired:
+                        pass
+                out_f.close()
+    finally:
+        # Netns.__exit__ killed whatever was left in the namespace; reap.
+        for p in children:
+            if p.poll() is None:
+                p.kill()
+            p.wait(timeout=10)
+            _reap(p)
+    order = ["t", "t_warnings", "starts", "start_messages", "responses", "logs", "errors"]
+    return {k: obs[k] for k in order if k in obs}
 
 
 # ---------------------------------------------------------------------------
@@ -545,6 +618,8 @@ def req_label(r: dict) -> str:
         extra.append(f"TLS {r['tls']} client")
     if r.get("hold"):
         extra.append(f"with {r['hold']} slow clients")
+    if r.get("cookie_bytes"):
+        extra.append(f"{r['cookie_bytes']}-byte cookie")
     return s + (f" ({', '.join(extra)})" if extra else "")
 
 
@@ -588,7 +663,8 @@ def consistency(scenario: dict, observed: dict) -> list[str]:
     problems = []
     if not base["starts"]:
         problems.append("baseline does not start")
-    bad_base = [fmt_answer(x) for x in base["responses"] if x.get("status") is None]
+    bad_base = [fmt_answer(x) for r, x in zip(scenario["requests"], base["responses"])
+                if x.get("status") is None and not r.get("informational")]
     if bad_base and base["starts"]:
         problems.append(f"baseline request(s) got no answer: {bad_base}")
     sig = risk_signals(scenario, base, cand)
@@ -641,6 +717,8 @@ def summary_line(d: Path, scenario: dict) -> str:
     if not obs:
         return f"| {d.name} | {scenario['verdict']} | — | not yet recorded |"
     sig = risk_signals(scenario, obs["baseline"], obs["candidate"])
+    if any(not x.startswith("log ") for x in sig):
+        sig = [x for x in sig if not x.startswith("log ")]  # log drops follow from the answers
     if not obs["candidate"]["starts"] and obs["candidate"].get("start_messages"):
         msg = obs["candidate"]["start_messages"][-1]
         sig = [f"start fails: {msg}"] + [s for s in sig if s != "server no longer starts"]
@@ -669,20 +747,25 @@ def write_summary(dirs: list[Path]) -> None:
     (SCENARIOS_DIR / "SUMMARY.md").write_text(text)
 
 
-def diff_observed(old: dict | None, new: dict, prefix="") -> list[str]:
-    if old is None:
-        return [f"{prefix or 'observed'}: nothing committed"]
-    out = []
+_MISSING = object()
+
+
+def diff_observed(old, new, prefix="observed") -> list[str]:
+    """Paths where the committed observation `old` and the fresh `new` differ."""
+    if old is _MISSING or new is _MISSING:
+        shown = lambda v: "(absent)" if v is _MISSING else repr(v)  # noqa: E731
+        return [f"{prefix}: {shown(old)} => {shown(new)}"]
     if isinstance(old, dict) and isinstance(new, dict):
-        for k in sorted(set(old) | set(new)):
-            out += diff_observed(old.get(k), new.get(k), f"{prefix}.{k}" if prefix else k) if k in old and k in new \
-                else [f"{prefix}.{k}: {old.get(k)!r} => {new.get(k)!r}"]
-    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        out = []
+        for k in list(old) + [k for k in new if k not in old]:
+            out += diff_observed(old.get(k, _MISSING), new.get(k, _MISSING), f"{prefix}.{k}")
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        out = []
         for i, (a, b) in enumerate(zip(old, new)):
             out += diff_observed(a, b, f"{prefix}[{i}]")
-    elif old != new:
-        out.append(f"{prefix}: {old!r} => {new!r}")
-    return out
+        return out
+    return [] if old == new else [f"{prefix}: {old!r} => {new!r}"]
 
 
 def main(argv=None) -> int:
@@ -706,7 +789,16 @@ def main(argv=None) -> int:
 
     dirs = args.dirs or sorted(p.parent for p in SCENARIOS_DIR.glob("*/scenario.json")) + \
         [e for e in EXAMPLES if (e / "scenario.json").exists()]
-    dirs = [d.resolve() for d in dirs]
+    resolved = []
+    for d in dirs:
+        if not (d / "scenario.json").exists():
+            hits = sorted(p for p in SCENARIOS_DIR.glob(f"{d.name}*") if (p / "scenario.json").exists())
+            if len(hits) != 1:
+                print(f"{d}: not a scenario directory (and not a unique prefix of one)", file=sys.stderr)
+                return 2
+            d = hits[0]
+        resolved.append(d.resolve())
+    dirs = resolved
 
     def on_signal(signum, frame):
         print(f"\ninterrupted (signal {signum}); cleaning up", file=sys.stderr)
@@ -744,7 +836,7 @@ def main(argv=None) -> int:
         sig = risk_signals(scenario, observed["baseline"], observed["candidate"])
         status = "ok"
         if args.mode == "check":
-            drift = diff_observed(scenario.get("observed"), observed)
+            drift = diff_observed(scenario.get("observed", _MISSING), observed)
             if drift:
                 status = "DRIFT"
                 problems = drift + problems
@@ -785,7 +877,10 @@ def serve_backend(spec: dict) -> None:
         protocol_version = "HTTP/1.1"
 
         def _answer(self):
-            path = self.path.split("?", 1)[0]
+            # The raw request-target: BaseHTTPRequestHandler collapses a
+            # leading "//" in self.path, which would hide slash mistakes.
+            parts = self.requestline.split(" ")
+            path = (parts[1] if len(parts) > 1 else self.path).split("?", 1)[0]
             n = int(self.headers.get("Content-Length") or 0)
             if n:
                 self.rfile.read(n)
