@@ -375,10 +375,10 @@ def read_error_lines(side: Side, logdir: Path, only_new_from: dict | None = None
     for f in sorted(logdir.iterdir()):
         if "error" not in f.name or not f.is_file():
             continue
-        data = f.read_text(errors="replace")
+        data = f.read_bytes()
         if only_new_from is not None:
-            data = data[only_new_from.get(f.name, 0):]
-        for line in data.splitlines():
+            data = data[only_new_from.get(f.name, 0):]  # byte offsets from log_sizes()
+        for line in data.decode(errors="replace").splitlines():
             if ERROR_LEVEL_RE.search(line):
                 out.append(f"{f.name}: " + side.strip(normalise_log_line(line)))
     return sorted(set(out))
@@ -442,7 +442,8 @@ def do_request(ns: Netns, req: dict, side: Side, idx: int) -> dict:
     host = req["host"]
     default_port = 443 if scheme == "https" else 80
     port = req.get("port", default_port)
-    ip = req.get("ip", "127.0.0.1")
+    bare_ip = re.fullmatch(r"[\d.]+", host) is not None
+    ip = req.get("ip", host if bare_ip else "127.0.0.1")
     path = req.get("path", "/")
     body_f = Path(side.tmp) / f"body{idx}"
     hdr_f = Path(side.tmp) / f"hdr{idx}"
@@ -450,9 +451,9 @@ def do_request(ns: Netns, req: dict, side: Side, idx: int) -> dict:
     timeout = req.get("timeout", 5)
     argv = ["curl", "-sS", "--path-as-is", "-o", str(body_f), "-D", str(hdr_f), "-w", "%{http_code}",
             "--max-time", str(timeout), "--connect-timeout", "3", "--noproxy", "*", "-H", "Expect:"]
-    if re.fullmatch(r"[\d.]+", host):
+    if bare_ip:
         if ip != host:
-            raise ValueError("bare-IP request: ip must equal host")
+            raise ValueError(f"request to bare IP {host} cannot connect to another address ({ip})")
     else:
         argv += ["--resolve", f"{host}:{port}:{ip}"]
     if scheme == "https":
