@@ -519,6 +519,10 @@ def do_request(ns: Netns, req: dict, side: Side, idx: int) -> dict:
     return out
 
 
+def _runs_late(req: dict) -> bool:
+    return bool(req.get("hold") or req.get("informational"))
+
+
 def observe(tree: Path, scenario: dict) -> dict:
     side = Side(tree)
     try:
@@ -566,13 +570,11 @@ def _observe(side: Side, scenario: dict) -> dict:
                 # requests with held connections (whose aborted connections may
                 # or may not reach the logs in time) and informational requests,
                 # so neither can change the log comparison.
-                def late(r):
-                    return bool(r.get("hold") or r.get("informational"))
-                for i, r in [x for x in reqs if not late(x[1])]:
+                for i, r in [x for x in reqs if not _runs_late(x[1])]:
                     responses[i] = do_request(ns, r, side, i)
                 time.sleep(0.3)  # let the last access-log lines be written
                 obs["logs"] = access_log_counts(logdir)
-                for i, r in [x for x in reqs if late(x[1])]:
+                for i, r in [x for x in reqs if _runs_late(x[1])]:
                     responses[i] = do_request(ns, r, side, i)
                 obs["responses"] = [responses[i] for i, _ in reqs]
                 time.sleep(0.1)
