@@ -7,11 +7,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, DumpArgs, DumpFormat, InputArgs};
+use std::io::IsTerminal;
+
+use crate::check;
+use crate::cli::{
+    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, FailOn, InputArgs, ReportFormat,
+};
+use crate::finding::Severity;
+use crate::load::facts::VfsFacts;
 use crate::load::input::{self, InputSpec};
 use crate::load::provider::DiskBackend;
 use crate::load::tree::Config;
 use crate::load::{self as loader, LoadOptions, Profile, envvars, render};
+use crate::report::human::HumanOptions;
 use crate::source::SourceFile;
 use crate::syntax::{self, ParseOptions};
 
@@ -38,6 +46,7 @@ impl ExitStatus {
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
+        Command::Check(args) => check(&args, out),
         Command::Dump(args) => dump(&args, out),
         Command::Includes(args) => includes(&args, out),
         Command::Vhosts(args) => vhosts(&args, out),
@@ -69,6 +78,12 @@ fn pair(text: &str, what: &str) -> Result<(String, String), String> {
 
 /// Loads the configuration the arguments describe.
 pub fn load_input(args: &InputArgs) -> Result<Config, String> {
+    load_resolved(args).map(|(config, _)| config)
+}
+
+/// Loads the configuration and returns the resolved input with it (for
+/// checks that ask the target's files).
+fn load_resolved(args: &InputArgs) -> Result<(Config, input::Input), String> {
     let cwd = current_dir();
     let backend = Arc::new(DiskBackend {
         display_base: Some(cwd.clone()),
@@ -98,7 +113,7 @@ pub fn load_input(args: &InputArgs) -> Result<Config, String> {
         pre_directives: args.pre_directives.clone(),
         post_directives: args.post_directives.clone(),
     };
-    Ok(loader::load(&input.vfs, &options))
+    Ok((loader::load(&input.vfs, &options), input))
 }
 
 /// The environment `${VAR}` sees: Debian's `envvars` from the tree when it has
@@ -126,6 +141,67 @@ fn environment(input: &input::Input, args: &InputArgs) -> Result<BTreeMap<String
         env.insert(k, v);
     }
     Ok(env)
+}
+
+fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let (config, input) = load_resolved(&args.input)?;
+    let facts = VfsFacts {
+        vfs: &input.vfs,
+        server_root: config.server_root.clone(),
+        assume_files_exist: args.assume_files_exist,
+    };
+    let findings = crate::check::check(&config, &facts);
+    let fail_on = match args.fail_on {
+        FailOn::Error => check::FailOn::Severity(Severity::Error),
+        FailOn::Warning => check::FailOn::Severity(Severity::Warning),
+        FailOn::Info => check::FailOn::Severity(Severity::Info),
+        FailOn::Never => check::FailOn::Never,
+    };
+    let code = check::exit_code(&findings, fail_on);
+    let text = match args.format {
+        ReportFormat::Json => {
+            let root = config.root_path.display().to_string();
+            let value = crate::report::json::report(&findings, &config.sources, &root, code);
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Short => crate::report::short::render(&findings, &config.sources),
+        ReportFormat::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => std::io::stdout().is_terminal(),
+            };
+            let options = HumanOptions {
+                color,
+                ..HumanOptions::default()
+            };
+            let mut text = crate::report::human::render(&findings, &config.sources, options);
+            text.push_str(&summary_line(&findings, code));
+            text
+        }
+    };
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(match code {
+        0 => ExitStatus::Clean,
+        1 => ExitStatus::Findings,
+        _ => ExitStatus::Error,
+    })
+}
+
+/// The last line of the human report.
+fn summary_line(findings: &[crate::finding::Finding], code: u8) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let verdict = match code {
+        0 => "passed",
+        1 => "failed",
+        _ => "could not check everything (fail closed)",
+    };
+    format!(
+        "apachelint: {} errors, {} warnings, {} notes — {verdict}\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    )
 }
 
 fn print_findings(config: &Config) {

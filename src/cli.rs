@@ -22,6 +22,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Check a configuration: everything httpd would refuse, latent errors in
+    /// inactive branches, and risky or insecure settings.
+    Check(CheckArgs),
     /// Print the loaded configuration (or, with --syntax-only, one file's syntax tree).
     Dump(DumpArgs),
     /// Print the include tree, like `apache2 -t -D DUMP_INCLUDES`.
@@ -58,6 +61,50 @@ pub struct InputArgs {
     /// Also take ${VAR} values from apachelint's own process environment.
     #[arg(long)]
     pub use_process_env: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Exit with 1 when a finding reaches this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Treat every file a directive names (certificates, log directories) as
+    /// present, for a checkout that does not hold them.
+    #[arg(long)]
+    pub assume_files_exist: bool,
+    /// Colour the human report: auto (when the output is a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Source snippets with labels and help (miette).
+    Human,
+    /// One line per finding: file:line:col: severity[code]: message.
+    Short,
+    /// The documented, versioned JSON report.
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Args, Debug)]

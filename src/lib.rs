@@ -6,6 +6,7 @@
 //! → model → rules → report.
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod finding;
 pub mod load;

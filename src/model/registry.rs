@@ -250,6 +250,20 @@ pub enum Mpm {
     MpmtOs2,
 }
 
+impl Mpm {
+    /// The MPM's name as its module is known: `event`, `prefork`.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Mpm::Event => "event",
+            Mpm::Prefork => "prefork",
+            Mpm::Worker => "worker",
+            Mpm::WinNt => "winnt",
+            Mpm::NetWare => "netware",
+            Mpm::MpmtOs2 => "mpmt_os2",
+        }
+    }
+}
+
 /// Contexts listed by the httpd documentation (`<contextlist>`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DocContexts(pub u8);
@@ -269,6 +283,27 @@ impl DocContexts {
     /// Whether every context in `contexts` is listed.
     pub const fn contains(self, contexts: u8) -> bool {
         self.0 & contexts == contexts
+    }
+
+    /// The documentation's wording: `server config, virtual host`.
+    pub fn describe(self) -> String {
+        let names = [
+            (Self::SERVER_CONFIG, "server config"),
+            (Self::VIRTUAL_HOST, "virtual host"),
+            (Self::DIRECTORY, "directory"),
+            (Self::HTACCESS, ".htaccess"),
+            (Self::PROXY_SECTION, "proxy section"),
+        ];
+        let listed: Vec<&str> = names
+            .iter()
+            .filter(|(bit, _)| self.contains(*bit))
+            .map(|(_, name)| *name)
+            .collect();
+        if listed.is_empty() {
+            "(undocumented)".to_string()
+        } else {
+            listed.join(", ")
+        }
     }
 }
 
