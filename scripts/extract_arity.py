@@ -20,6 +20,10 @@ it is allowed, and classified from httpd's exact arity messages
 Where the binary and the source disagree, the binary wins; the source's
 class stays in its own column. req_override bits are confirmed by rendering
 them exactly as `apache2 -L` does ("Allowed in *.conf ...") and comparing.
+The NOT_IN_* bits handlers pass to ap_check_cmd_context are probed the same
+way: the directive, with arguments its arity check accepts, inside
+<VirtualHost>, <Directory>, <Location>, <Files> and <Proxy> (where its
+req_override allows it); a refusal or a `Syntax OK` overrides the source.
 
 Usage:
     scripts/extract_arity.py [--httpd-src DIR] [--apache2 PATH] [--etc DIR]

@@ -302,11 +302,6 @@ def not_in_names(bits: int) -> str:
     return "|".join(names)
 
 
-def not_in_value(text: str) -> int:
-    values = dict(NOT_IN_BITS + NOT_IN_COMPOSITES)
-    return sum(values[name] for name in text.split("|") if name)
-
-
 def _check_not_in_constants(src: str) -> None:
     header = open(os.path.join(src, "include/http_config.h"), encoding="utf-8").read()
     found = {name: int(value, 0) for name, value in re.findall(r"#define\s+(NOT_IN_\w+)\s+(0x[0-9a-fA-F]+)", header)}

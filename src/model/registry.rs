@@ -8,8 +8,9 @@
 //!
 //! **Promises**: every lookup is allocation-free and never panics, for any
 //! input. Directive and section names are matched ASCII-case-insensitively, as
-//! httpd does; module names are matched exactly, as `<IfModule>` does. Text
-//! produced here ([`arity_message`]) is byte-for-byte what httpd prints.
+//! httpd does; module names are matched exactly, as `<IfModule>` does. For
+//! directives of the Debian build, [`arity_message`] is byte-for-byte what
+//! httpd prints.
 
 use std::cmp::Ordering;
 use std::fmt;
