@@ -40,10 +40,12 @@ Python standard library only.
 from __future__ import annotations
 
 import argparse
+import atexit
 import concurrent.futures
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -351,6 +353,7 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="apachelint-arity-")
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     entries = httpd_source.read_command_tables(export_source(args, workdir))
     module_of_source = {e.module_source: e.module_id for e in entries}
     source_rows: dict[tuple[str, str], list] = {}
