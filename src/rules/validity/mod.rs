@@ -8,6 +8,8 @@ mod directive_module_not_loaded;
 mod unknown_directive;
 mod wrong_argument_count;
 
+pub mod regex;
+
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
