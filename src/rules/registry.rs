@@ -31,6 +31,13 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &validity::IF_CONDITION_INVALID,
+    &validity::REQUIRE_EXPRESSION_INVALID,
+    &validity::SETENVIFEXPR_INVALID,
+    &validity::HEADER_EXPRESSION_INVALID,
+    &validity::REWRITECOND_EXPRESSION_INVALID,
+    &validity::SSLREQUIRE_EXPRESSION_INVALID,
+    &validity::STRING_EXPRESSION_INVALID,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -40,6 +47,13 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &validity::IfConditionInvalid,
+    &validity::RequireExpressionInvalid,
+    &validity::SetEnvIfExprInvalid,
+    &validity::HeaderExpressionInvalid,
+    &validity::RewriteCondExpressionInvalid,
+    &validity::SslRequireExpressionInvalid,
+    &validity::StringExpressionInvalid,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

@@ -5,6 +5,15 @@
 
 mod directive_context;
 mod directive_module_not_loaded;
+mod expression;
+mod header_expression_invalid;
+mod if_condition_invalid;
+mod require_expression_invalid;
+mod rewrite_args;
+mod rewritecond_expression_invalid;
+mod setenvifexpr_invalid;
+mod sslrequire_expression_invalid;
+mod string_expression_invalid;
 mod unknown_directive;
 mod wrong_argument_count;
 
@@ -12,6 +21,17 @@ pub mod regex;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionInvalid};
+pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
+pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
+pub use rewritecond_expression_invalid::{
+    REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
+};
+pub use setenvifexpr_invalid::{SETENVIFEXPR_INVALID, SetEnvIfExprInvalid};
+pub use sslrequire_expression_invalid::{
+    SSLREQUIRE_EXPRESSION_INVALID, SslRequireExpressionInvalid,
+};
+pub use string_expression_invalid::{STRING_EXPRESSION_INVALID, StringExpressionInvalid};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
 
