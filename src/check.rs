@@ -4,28 +4,70 @@
 
 use rayon::prelude::*;
 
+use crate::diff::{self, Change};
 use crate::finding::{Finding, Severity};
 use crate::load::tree::Config;
 use crate::model::vhosts::VhostMap;
-use crate::rules::context::{Context, NodeIndex, TargetFacts};
+use crate::rules::context::{Baseline, Context, NodeIndex, TargetFacts};
 use crate::rules::registry::RULES;
+use crate::source::SourceSet;
 
-/// Runs every rule over `config`.
+/// The result of a check.
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    /// The files findings point into: the candidate's, then the baseline's.
+    pub sources: SourceSet,
+    /// What changed against the baseline.
+    pub changes: Vec<Change>,
+}
+
+/// Runs every rule over `config`, without a baseline.
 pub fn check(config: &Config, facts: &dyn TargetFacts) -> Vec<Finding> {
+    check_change(config, None, facts).findings
+}
+
+/// Runs every rule over the candidate `config`, comparing it with the
+/// known-good `baseline` when there is one.
+pub fn check_change(
+    config: &Config,
+    baseline: Option<&Config>,
+    facts: &dyn TargetFacts,
+) -> Checked {
     let vhosts = VhostMap::build(config);
     let index = NodeIndex::build(config);
+    let mut sources = config.sources.clone();
+    let changes = baseline.map(|b| diff::diff(b, config)).unwrap_or_default();
+    let base = baseline.map(|b| {
+        let file_offset = sources.append(&b.sources);
+        (b, VhostMap::build(b), NodeIndex::build(b), file_offset)
+    });
+    let base_view = base
+        .as_ref()
+        .map(|(config, vhosts, index, file_offset)| Baseline {
+            config,
+            vhosts,
+            index,
+            file_offset: *file_offset,
+        });
     let mut findings = config.findings.clone();
     let per_rule: Vec<Vec<Finding>> = RULES
         .par_iter()
         .map(|rule| {
             let mut ctx = Context::new(config, &vhosts, facts, &index, rule.meta());
+            if let Some(b) = &base_view {
+                ctx = ctx.with_baseline(b, &changes);
+            }
             rule.check(&mut ctx);
             ctx.into_findings()
         })
         .collect();
     findings.extend(per_rule.into_iter().flatten());
     sort(&mut findings);
-    findings
+    Checked {
+        findings,
+        sources,
+        changes,
+    }
 }
 
 /// Sorts findings by file (reading order), position and code, and drops

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod finding;
 pub mod load;
 pub mod model;

@@ -22,12 +22,14 @@
 pub mod cond;
 pub mod envvars;
 pub mod facts;
+pub mod git;
 pub mod include;
 pub mod input;
 pub mod macros;
 pub mod profile;
 pub mod provider;
 pub mod render;
+pub mod snapshot;
 pub mod tree;
 pub mod vars;
 pub mod vfs;

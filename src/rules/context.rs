@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::diff::Change;
 use crate::finding::{Finding, HttpdEcho, Stage};
 use crate::load::render::httpd_file_name;
 use crate::load::tree::{Config, Node, NodeId, NodeKind};
@@ -60,11 +61,35 @@ impl TargetFacts for NoFacts {
     }
 }
 
+/// The known-good side of a change check.
+pub struct Baseline<'a> {
+    pub config: &'a Config,
+    pub vhosts: &'a VhostMap,
+    pub index: &'a NodeIndex,
+    /// What to add to a baseline file id to address it in the report's
+    /// merged source set (candidate files first, then baseline files).
+    pub file_offset: u32,
+}
+
+impl Baseline<'_> {
+    /// A baseline span as the report addresses it.
+    pub fn span(&self, span: Span) -> Span {
+        Span::new(
+            crate::source::FileId(span.file.0 + self.file_offset),
+            span.range,
+        )
+    }
+}
+
 /// Everything a rule can look at.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub vhosts: &'a VhostMap,
     pub facts: &'a dyn TargetFacts,
+    /// The known-good configuration, when checking a change.
+    pub baseline: Option<&'a Baseline<'a>>,
+    /// What changed against the baseline (empty without one).
+    pub changes: &'a [Change],
     index: &'a NodeIndex,
     rule: &'static RuleMeta,
     findings: Vec<Finding>,
@@ -113,10 +138,61 @@ impl<'a> Context<'a> {
             config,
             vhosts,
             facts,
+            baseline: None,
+            changes: &[],
             index,
             rule,
             findings: Vec::new(),
         }
+    }
+
+    /// Adds the known-good side and the changes against it.
+    pub fn with_baseline(mut self, baseline: &'a Baseline<'a>, changes: &'a [Change]) -> Self {
+        self.baseline = Some(baseline);
+        self.changes = changes;
+        self
+    }
+
+    /// A change finding. The primary span is on the candidate side (`new`,
+    /// or — for something removed — the same place in the candidate file, or
+    /// its first line); the known-good side is a related "was here" label;
+    /// the diff of the two places is attached.
+    pub fn report_change(
+        &mut self,
+        new: Option<(NodeId, Span)>,
+        old: Option<(NodeId, Span)>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let baseline = self
+            .baseline
+            .expect("change rules run only with a baseline");
+        let primary = match (new, old) {
+            (Some((_, span)), _) => span,
+            (None, Some((old_id, _))) => removal_anchor(self.config, baseline.config, old_id),
+            (None, None) => Span::new(crate::source::FileId(0), Default::default()),
+        };
+        let chain = match new {
+            Some((id, _)) => self.config.chain(id),
+            None => Vec::new(),
+        };
+        let mut f = Finding::new(self.rule, primary, message)
+            .chain(chain)
+            .stage(Stage::Lint);
+        if let Some((old_id, old_span)) = old {
+            let was = format!(
+                "was here in the known-good configuration (line {})",
+                baseline.config.node(old_id).line
+            );
+            f = f.related(baseline.span(old_span), was);
+        }
+        f.diff = crate::diff::hunk::between(
+            baseline.config,
+            old.map(|(id, _)| id),
+            self.config,
+            new.map(|(id, _)| id),
+        );
+        self.findings.push(f);
+        self.findings.last_mut().expect("just pushed")
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -254,4 +330,26 @@ pub fn section_overrides(section: &str, outer: u32) -> u32 {
     } else {
         outer
     }
+}
+
+/// Where a removal is shown in the candidate: the same line of the same
+/// file when the candidate still has that file, else the root file's start.
+fn removal_anchor(candidate: &Config, baseline: &Config, old: NodeId) -> Span {
+    let old_node = baseline.node(old);
+    let path = baseline.config_path(old_node.span.file);
+    if let Some(file) = candidate.sources.find_config_path(path) {
+        let f = candidate.sources.get(file);
+        let old_file = baseline.sources.get(old_node.span.file);
+        let line = old_file.line_col(old_node.span.range.start()).line;
+        let index = f.line_index();
+        let line = line.min(index.line_count());
+        let start = index.line_start(line);
+        let end = f.text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(f.text.len(), |i| start + i);
+        return Span::new(file, crate::source::TextRange::new(start, end));
+    }
+    let root = candidate.node(candidate.root).span.file;
+    Span::new(root, crate::source::TextRange::new(0, 0))
 }
