@@ -195,10 +195,11 @@ pub fn vhost_scope(config: &Config, id: NodeId) -> Scope {
     let mut name = String::from("(no ServerName)");
     for child in config.effective(id) {
         let c = config.node(child);
-        if c.is_directive() && c.is("ServerName") {
-            if let Some(v) = c.arg(0) {
-                name = server_hostname(v).to_ascii_lowercase();
-            }
+        if c.is_directive()
+            && c.is("ServerName")
+            && let Some(v) = c.arg(0)
+        {
+            name = server_hostname(v).to_ascii_lowercase();
         }
     }
     Scope::Vhost {
