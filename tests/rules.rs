@@ -30,6 +30,10 @@
 //! files-unknown` makes every target file unknown (a checkout without them).
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
+//!
+//! A change fixture has two halves: the lines after `#= baseline` are the
+//! known-good tree, the lines after `#= candidate` the candidate (with the
+//! expectations); the check compares the two.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -193,12 +197,12 @@ fn stock_modules() -> Vec<String> {
         .collect()
 }
 
-fn run(fixture: Fixture) -> (Vec<Finding>, apachelint::load::tree::Config, Fixture) {
+fn load_fixture(fixture: &Fixture) -> apachelint::load::tree::Config {
     let mut profile = Profile::debian();
     profile.defines = fixture.defines.clone();
     profile.env.extend(fixture.env.clone());
     let vfs = Vfs::direct(Arc::new(fixture.mem.clone()));
-    let config = load(
+    load(
         &vfs,
         &LoadOptions {
             profile,
@@ -211,21 +215,35 @@ fn run(fixture: Fixture) -> (Vec<Finding>, apachelint::load::tree::Config, Fixtu
             },
             post_directives: Vec::new(),
         },
-    );
-    let findings = apachelint::check::check(&config, &fixture.facts);
-    (findings, config, fixture)
+    )
+}
+
+/// Runs a fixture text: a plain one, or a change fixture with a baseline.
+fn run(text: &str) -> (Vec<Finding>, apachelint::source::SourceSet, Fixture) {
+    let (baseline_text, candidate_text) = match text.split_once("#= candidate\n") {
+        Some((before, after)) => (
+            Some(before.split_once("#= baseline\n").map_or(before, |(_, b)| b)),
+            after,
+        ),
+        None => (None, text),
+    };
+    let fixture = parse_fixture(candidate_text);
+    let config = load_fixture(&fixture);
+    let baseline = baseline_text.map(|t| load_fixture(&parse_fixture(t)));
+    let checked = apachelint::check::check_change(&config, baseline.as_ref(), &fixture.facts);
+    (checked.findings, checked.sources, fixture)
 }
 
 fn actual_of(
     code: &str,
     findings: &[Finding],
-    config: &apachelint::load::tree::Config,
+    sources: &apachelint::source::SourceSet,
 ) -> Vec<Expected> {
     let mut out: Vec<Expected> = findings
         .iter()
         .filter(|f| f.rule.code == code)
         .map(|f| {
-            let file = config.sources.get(f.primary.file);
+            let file = sources.get(f.primary.file);
             let start = file.line_col(f.primary.range.start());
             let end = file.line_col(f.primary.range.end());
             let end_col = if end.line == start.line {
@@ -266,8 +284,8 @@ fn rule_fixtures() {
             cases += 1;
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             let text = fs::read_to_string(&path).expect("fixture");
-            let (findings, config, fixture) = run(parse_fixture(&text));
-            let actual = actual_of(&code, &findings, &config);
+            let (findings, sources, fixture) = run(&text);
+            let actual = actual_of(&code, &findings, &sources);
             let mut expected: Vec<Expected> = fixture
                 .expected
                 .iter()
@@ -287,7 +305,7 @@ fn rule_fixtures() {
                 let all: Vec<String> = findings
                     .iter()
                     .map(|f| {
-                        let file = config.sources.get(f.primary.file);
+                        let file = sources.get(f.primary.file);
                         let p = file.line_col(f.primary.range.start());
                         format!(
                             "  {}:{}:{} {} {}",

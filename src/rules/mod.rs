@@ -10,6 +10,7 @@
 
 use crate::finding::Severity;
 
+pub mod change;
 pub mod context;
 pub mod load;
 pub mod registry;
