@@ -26,8 +26,10 @@
 //! columns 1–4. `^ AL104 latent` expects a
 //! latent finding. Directive lines start the file: `#! -D NAME` adds a
 //! define, `#! env NAME=VALUE` sets a variable, `#! file PATH SIZE` declares
-//! a target file (for checks of certificates and log directories), `#!
-//! files-unknown` makes every target file unknown (a checkout without them).
+//! a target file of SIZE bytes (for checks of certificates and log
+//! directories; the fixture's own files are target files too), `#! dir
+//! PATH` an empty directory, `#! files-unknown` makes every target file
+//! unknown (a checkout without them).
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
 //!
@@ -44,36 +46,12 @@ use apachelint::finding::Finding;
 use apachelint::load::provider::MemBackend;
 use apachelint::load::vfs::Vfs;
 use apachelint::load::{LoadOptions, Profile, load};
-use apachelint::rules::context::{TargetFacts, Unknown};
+use apachelint::load::facts::VfsFacts;
+use apachelint::rules::context::{NoFacts, TargetFacts};
 use apachelint::rules::registry::{ALL, RULES};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules")
-}
-
-/// Target facts declared by the fixture.
-struct DeclaredFacts {
-    files: BTreeMap<String, u64>,
-    unknown: bool,
-}
-
-impl TargetFacts for DeclaredFacts {
-    fn file_size(&self, path: &str) -> Result<Option<u64>, Unknown> {
-        if self.unknown {
-            return Err(Unknown);
-        }
-        Ok(self.files.get(path).copied())
-    }
-    fn is_dir(&self, path: &str) -> Result<bool, Unknown> {
-        if self.unknown {
-            return Err(Unknown);
-        }
-        let dir = format!("{}/", path.trim_end_matches('/'));
-        Ok(self.files.keys().any(|f| f.starts_with(&dir)))
-    }
-    fn read(&self, _path: &str) -> Result<Option<Vec<u8>>, Unknown> {
-        Err(Unknown)
-    }
 }
 
 /// An expected finding: file, line, column range, code, latent.
@@ -90,7 +68,8 @@ struct Fixture {
     mem: MemBackend,
     defines: Vec<String>,
     env: BTreeMap<String, String>,
-    facts: DeclaredFacts,
+    /// `#! files-unknown`: the target's files cannot be seen.
+    files_unknown: bool,
     expected: Vec<Expected>,
     root: String,
     bare: bool,
@@ -100,10 +79,7 @@ fn parse_fixture(text: &str) -> Fixture {
     let mut mem = MemBackend::new();
     let mut defines = Vec::new();
     let mut env = BTreeMap::new();
-    let mut facts = DeclaredFacts {
-        files: BTreeMap::new(),
-        unknown: false,
-    };
+    let mut files_unknown = false;
     let mut expected = Vec::new();
     let mut bare = false;
     let mut files: Vec<(String, String)> = Vec::new();
@@ -123,10 +99,11 @@ fn parse_fixture(text: &str) -> Fixture {
                 }
                 Some("file") => {
                     let path = words.next().expect("file PATH SIZE").to_string();
-                    let size = words.next().map_or(1, |s| s.parse().expect("size"));
-                    facts.files.insert(path, size);
+                    let size: usize = words.next().map_or(1, |s| s.parse().expect("size"));
+                    mem = mem.file(path, "x".repeat(size));
                 }
-                Some("files-unknown") => facts.unknown = true,
+                Some("dir") => mem = mem.dir(words.next().expect("dir PATH")),
+                Some("files-unknown") => files_unknown = true,
                 Some("bare") => bare = true,
                 other => panic!("unknown fixture directive {other:?}"),
             }
@@ -182,7 +159,7 @@ fn parse_fixture(text: &str) -> Fixture {
         mem,
         defines,
         env,
-        facts,
+        files_unknown,
         expected,
         root,
         bare,
@@ -197,13 +174,12 @@ fn stock_modules() -> Vec<String> {
         .collect()
 }
 
-fn load_fixture(fixture: &Fixture) -> apachelint::load::tree::Config {
+fn load_fixture(fixture: &Fixture, vfs: &Vfs) -> apachelint::load::tree::Config {
     let mut profile = Profile::debian();
     profile.defines = fixture.defines.clone();
     profile.env.extend(fixture.env.clone());
-    let vfs = Vfs::direct(Arc::new(fixture.mem.clone()));
     load(
-        &vfs,
+        vfs,
         &LoadOptions {
             profile,
             root_file: fixture.root.clone().into(),
@@ -228,9 +204,19 @@ fn run(text: &str) -> (Vec<Finding>, apachelint::source::SourceSet, Fixture) {
         None => (None, text),
     };
     let fixture = parse_fixture(candidate_text);
-    let config = load_fixture(&fixture);
-    let baseline = baseline_text.map(|t| load_fixture(&parse_fixture(t)));
-    let checked = apachelint::check::check_change(&config, baseline.as_ref(), &fixture.facts);
+    let vfs = Vfs::direct(Arc::new(fixture.mem.clone()));
+    let config = load_fixture(&fixture, &vfs);
+    let baseline = baseline_text.map(|t| {
+        let f = parse_fixture(t);
+        load_fixture(&f, &Vfs::direct(Arc::new(f.mem.clone())))
+    });
+    let facts = VfsFacts {
+        vfs: &vfs,
+        server_root: "/etc/apache2".into(),
+        assume_files_exist: false,
+    };
+    let facts: &dyn TargetFacts = if fixture.files_unknown { &NoFacts } else { &facts };
+    let checked = apachelint::check::check_change(&config, baseline.as_ref(), facts);
     (checked.findings, checked.sources, fixture)
 }
 

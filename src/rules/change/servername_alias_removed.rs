@@ -62,13 +62,21 @@ impl Rule for ServernameAliasRemoved {
                 .chain(old_vhost.aliases.iter())
                 .find(|n| n.name.eq_ignore_ascii_case(&host));
             let old_span = old_name.map_or(base.config.node(old_vhost.node).span, |n| n.span);
+            // The surviving vhost in the candidate: point at its names.
+            let old_identity = crate::diff::routing::identity(base.config, base.vhosts, r.old);
+            let new = (0..ctx.vhosts.vhosts.len())
+                .find(|&i| crate::diff::routing::identity(ctx.config, ctx.vhosts, i) == old_identity)
+                .and_then(|i| {
+                    let v = &ctx.vhosts.vhosts[i];
+                    v.aliases.last().or(v.server_name.as_ref()).map(|n| (v.node, n.span))
+                });
             let target = match r.new {
                 Some(n) => vhost_label(ctx, ctx.vhosts, n, false),
                 None => "the main server".to_string(),
             };
             let owner = vhost_label(ctx, base.vhosts, r.old, true);
             let f = ctx.report_change(
-                None,
+                new,
                 Some((old_vhost.node, old_span)),
                 format!("{host} is no longer a name of {owner}; requests for it are answered by {target}"),
             );
