@@ -62,11 +62,12 @@ pub fn identity(config: &Config, map: &VhostMap, index: usize) -> String {
     format!("{}#{ordinal}", file.display())
 }
 
-/// Whether `map`'s configuration listens on `ip:port`.
+/// Whether `map`'s configuration listens on `ip:port` (`ip` `None`: any
+/// address, which only a Listen without an address covers).
 pub fn listens(map: &VhostMap, ip: Option<IpAddr>, port: u16) -> bool {
     map.listens
         .iter()
-        .any(|l| l.port == port && (l.ip.is_none() || ip.is_none() || l.ip == ip))
+        .any(|l| l.port == port && (l.ip.is_none() || l.ip == ip))
 }
 
 /// Every request the known-good configuration answered with a vhost that

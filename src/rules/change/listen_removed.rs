@@ -55,6 +55,18 @@ impl Rule for ListenRemoved {
                 Some(ip) => format!("{ip}:{}", old.port),
                 None => format!("port {}", old.port),
             };
+            let narrowed: Vec<String> = ctx
+                .vhosts
+                .listens
+                .iter()
+                .filter(|l| l.port == old.port)
+                .filter_map(|l| l.ip.map(|ip| ip.to_string()))
+                .collect();
+            let addr = if old.ip.is_none() && !narrowed.is_empty() {
+                format!("{addr} on all addresses (only {} now)", narrowed.join(", "))
+            } else {
+                addr
+            };
             let sites: Vec<String> = base
                 .vhosts
                 .sets
