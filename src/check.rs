@@ -106,25 +106,41 @@ fn served_dirs(config: &Config) -> Vec<String> {
 
 /// Finds and parses the `.htaccess` files (the `AccessFileName`) below the
 /// candidate's served directories, adding them to the report's sources.
-fn find_htaccess(config: &Config, facts: &dyn TargetFacts, sources: &mut SourceSet) -> Vec<HtaccessFile> {
+fn find_htaccess(
+    config: &Config,
+    facts: &dyn TargetFacts,
+    sources: &mut SourceSet,
+) -> Vec<HtaccessFile> {
     let name = config
         .walk_effective()
         .into_iter()
-        .filter(|&id| config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none())
+        .filter(|&id| {
+            config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none()
+        })
         .filter_map(|id| config.node(id).arg(0).map(str::to_string))
         .last()
         .unwrap_or_else(|| ".htaccess".to_string());
     let mut out = Vec::new();
     for root in served_dirs(config) {
-        let Ok(files) = facts.find_files(&root, &name) else { continue };
+        let Ok(files) = facts.find_files(&root, &name) else {
+            continue;
+        };
         for path in files {
-            let Ok(Some(bytes)) = facts.read(&path) else { continue };
+            let Ok(Some(bytes)) = facts.read(&path) else {
+                continue;
+            };
             let parsed = crate::syntax::parse(&bytes, &crate::syntax::ParseOptions::htaccess());
             let file = sources.add(
-                crate::source::SourceFile::new(facts.display_path(&path), bytes).with_config_path(&path),
+                crate::source::SourceFile::new(facts.display_path(&path), bytes)
+                    .with_config_path(&path),
             );
             let dir = path.rsplit_once('/').map_or("/", |(d, _)| d).to_string();
-            out.push(HtaccessFile { path, dir, file, parsed });
+            out.push(HtaccessFile {
+                path,
+                dir,
+                file,
+                parsed,
+            });
         }
     }
     out

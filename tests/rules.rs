@@ -43,10 +43,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use apachelint::finding::Finding;
+use apachelint::load::facts::VfsFacts;
 use apachelint::load::provider::MemBackend;
 use apachelint::load::vfs::Vfs;
 use apachelint::load::{LoadOptions, Profile, load};
-use apachelint::load::facts::VfsFacts;
 use apachelint::rules::context::{NoFacts, TargetFacts};
 use apachelint::rules::registry::{ALL, RULES};
 
@@ -198,7 +198,11 @@ fn load_fixture(fixture: &Fixture, vfs: &Vfs) -> apachelint::load::tree::Config 
 fn run(text: &str) -> (Vec<Finding>, apachelint::source::SourceSet, Fixture) {
     let (baseline_text, candidate_text) = match text.split_once("#= candidate\n") {
         Some((before, after)) => (
-            Some(before.split_once("#= baseline\n").map_or(before, |(_, b)| b)),
+            Some(
+                before
+                    .split_once("#= baseline\n")
+                    .map_or(before, |(_, b)| b),
+            ),
             after,
         ),
         None => (None, text),
@@ -215,7 +219,11 @@ fn run(text: &str) -> (Vec<Finding>, apachelint::source::SourceSet, Fixture) {
         server_root: "/etc/apache2".into(),
         assume_files_exist: false,
     };
-    let facts: &dyn TargetFacts = if fixture.files_unknown { &NoFacts } else { &facts };
+    let facts: &dyn TargetFacts = if fixture.files_unknown {
+        &NoFacts
+    } else {
+        &facts
+    };
     let checked = apachelint::check::check_change(&config, baseline.as_ref(), facts);
     (checked.findings, checked.sources, fixture)
 }

@@ -87,7 +87,10 @@ impl TargetFacts for VfsFacts<'_> {
     }
 
     fn display_path(&self, path: &str) -> String {
-        self.vfs.display_path(&self.absolute(path)).display().to_string()
+        self.vfs
+            .display_path(&self.absolute(path))
+            .display()
+            .to_string()
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown> {

@@ -380,7 +380,12 @@ fn removal_anchor(candidate: &Config, baseline: &Config, old: NodeId) -> Span {
         // The same line, or the last line with content when the file is
         // shorter now.
         let mut line = line.min(index.line_count());
-        while line > 1 && f.text[index.line_start(line)..].iter().take_while(|&&b| b != b'\n').all(|b| b.is_ascii_whitespace()) {
+        while line > 1
+            && f.text[index.line_start(line)..]
+                .iter()
+                .take_while(|&&b| b != b'\n')
+                .all(|b| b.is_ascii_whitespace())
+        {
             line -= 1;
         }
         let start = index.line_start(line);

@@ -64,7 +64,14 @@ struct Refused {
 
 /// Walks `.htaccess` nodes, evaluating `<IfModule>`/`<IfDefine>` with the
 /// candidate's modules and defines, and collects what httpd would refuse.
-fn refused(ctx: &Context<'_>, file: &HtaccessFile, nodes: &[Node], overrides: &Overrides, src: &[u8], out: &mut Vec<Refused>) {
+fn refused(
+    ctx: &Context<'_>,
+    file: &HtaccessFile,
+    nodes: &[Node],
+    overrides: &Overrides,
+    src: &[u8],
+    out: &mut Vec<Refused>,
+) {
     for node in nodes {
         match node {
             Node::Comment(_) => {}
@@ -74,7 +81,8 @@ fn refused(ctx: &Context<'_>, file: &HtaccessFile, nodes: &[Node], overrides: &O
                     let holds = match cond::CondKind::of(section.name()) {
                         Some(cond::CondKind::IfModule) => cond::parse_test(raw).is_ok_and(|t| {
                             let loaded = ctx.config.modules.iter().any(|m| {
-                                m.identifier == t.subject || m.source.as_deref() == Some(t.subject.as_str())
+                                m.identifier == t.subject
+                                    || m.source.as_deref() == Some(t.subject.as_str())
                             });
                             loaded != t.negated
                         }),
@@ -93,12 +101,20 @@ fn refused(ctx: &Context<'_>, file: &HtaccessFile, nodes: &[Node], overrides: &O
                 let specs = ctx.loaded_specs(&name);
                 let span = Span::new(file.file, d.name.range);
                 match specs.first() {
-                    None if !overrides.nonfatal_unknown => out.push(Refused { name, span, needs: None }),
+                    None if !overrides.nonfatal_unknown => out.push(Refused {
+                        name,
+                        span,
+                        needs: None,
+                    }),
                     None => {}
                     Some(spec) => {
                         let needs = spec.req_override.0;
                         if !overrides.allows(&name, needs) && !overrides.nonfatal_override {
-                            out.push(Refused { name, span, needs: Some(needs) });
+                            out.push(Refused {
+                                name,
+                                span,
+                                needs: Some(needs),
+                            });
                         }
                     }
                 }
@@ -149,7 +165,9 @@ impl Rule for AllowOverrideBreaksHtaccess {
                 file.path.rsplit('/').next().unwrap_or(".htaccess"),
                 what.join(", ")
             );
-            let baseline_overrides = ctx.baseline.map(|b| (b, overrides_for(b.config, &file.dir)));
+            let baseline_overrides = ctx
+                .baseline
+                .map(|b| (b, overrides_for(b.config, &file.dir)));
             let f = match (&baseline_overrides, overrides.source) {
                 (Some((b, old)), Some(new_node)) => {
                     let old_ok = out.iter().all(|r| match r.needs {
@@ -179,10 +197,21 @@ impl Rule for AllowOverrideBreaksHtaccess {
                 }
                 shown.push(&r.name);
                 let note = match r.needs {
-                    Some(n) => format!("`{}` here needs AllowOverride {}: httpd answers 500 (`{} not allowed here`)", r.name, class_names(n & registry::OR_ALL), r.name),
-                    None => format!("`{}` is unknown to the loaded modules: httpd answers 500", r.name),
+                    Some(n) => format!(
+                        "`{}` here needs AllowOverride {}: httpd answers 500 (`{} not allowed here`)",
+                        r.name,
+                        class_names(n & registry::OR_ALL),
+                        r.name
+                    ),
+                    None => format!(
+                        "`{}` is unknown to the loaded modules: httpd answers 500",
+                        r.name
+                    ),
                 };
-                f.labels.push(crate::finding::Label { span: r.span, message: note });
+                f.labels.push(crate::finding::Label {
+                    span: r.span,
+                    message: note,
+                });
             }
             let mut needed = overrides.classes;
             for r in &out {

@@ -65,7 +65,10 @@ impl Rule for DefaultVhostChanged {
             let f = ctx.report_change(
                 new,
                 Some((old_vhost.node, old_span)),
-                format!("{} are now answered by {now} instead of {was}", r.probe.describe()),
+                format!(
+                    "{} are now answered by {now} instead of {was}",
+                    r.probe.describe()
+                ),
             );
             f.help = Some("keep the default vhost first for this address (site files load in byte order: 000- sorts first)".to_string());
         }

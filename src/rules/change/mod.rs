@@ -14,7 +14,9 @@ mod traffic_rerouted;
 mod vhost_address_not_listened;
 mod vhost_removed;
 
-pub use allowoverride_breaks_htaccess::{ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess};
+pub use allowoverride_breaks_htaccess::{
+    ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess,
+};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
 pub use listen_removed::{LISTEN_REMOVED, ListenRemoved};
 pub use servername_alias_removed::{SERVERNAME_ALIAS_REMOVED, ServernameAliasRemoved};
@@ -28,7 +30,12 @@ use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Baseline, Context};
 
 /// "shop.example (sites-enabled/shop.conf:1)" for a vhost of a map.
-pub(crate) fn vhost_label(ctx: &Context<'_>, map: &VhostMap, index: usize, baseline: bool) -> String {
+pub(crate) fn vhost_label(
+    ctx: &Context<'_>,
+    map: &VhostMap,
+    index: usize,
+    baseline: bool,
+) -> String {
     let v = &map.vhosts[index];
     let name = v
         .server_name
@@ -58,7 +65,8 @@ pub(crate) enum Cause {
 /// Classifies a reroute.
 pub(crate) fn cause(ctx: &Context<'_>, base: &Baseline<'_>, r: &Reroute) -> Cause {
     let old_id = identity(base.config, base.vhosts, r.old);
-    let survivor = (0..ctx.vhosts.vhosts.len()).find(|&i| identity(ctx.config, ctx.vhosts, i) == old_id);
+    let survivor =
+        (0..ctx.vhosts.vhosts.len()).find(|&i| identity(ctx.config, ctx.vhosts, i) == old_id);
     match (survivor, &r.probe.host) {
         (None, _) => Cause::VhostGone,
         (Some(i), Some(host)) if !ctx.vhosts.vhosts[i].matches_name(host) => Cause::NameDropped,

@@ -75,7 +75,10 @@ impl Rule for TrafficRerouted {
             let f = ctx.report_change(
                 new,
                 Some((old_vhost.node, old_span)),
-                format!("{} is now answered by {now} instead of {was}", r.probe.describe()),
+                format!(
+                    "{} is now answered by {now} instead of {was}",
+                    r.probe.describe()
+                ),
             );
             f.primary_label = Some("this vhost now wins the request".to_string());
             f.help = Some("an exact-IP vhost hides the `*` vhosts of that address; for one address, the first vhost claiming a name wins".to_string());
