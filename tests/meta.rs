@@ -4,6 +4,7 @@
 //! sections, and every rule that runs is in the table.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use apachelint::rules::Family;
 use apachelint::rules::registry::{ALL, RULES, find};
@@ -101,5 +102,35 @@ fn every_running_rule_is_in_the_table_once() {
             meta.code
         );
         assert!(seen.insert(meta.code), "{} runs twice", meta.code);
+    }
+}
+
+/// The README's rule table is generated from the rule table; refresh it with
+/// `UPDATE_EXPECT=1 cargo test --test meta`.
+#[test]
+fn readme_rule_table_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let mut table = String::from("| code | name | family | severity | what it does |\n|---|---|---|---|---|\n");
+    for r in ALL {
+        table.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            format!("{:?}", r.family).to_lowercase(),
+            r.default_severity.as_str(),
+            r.summary().replace('|', "\\|")
+        ));
+    }
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let a = readme.find(start).expect("rules:start marker") + start.len();
+    let b = readme.find(end).expect("rules:end marker");
+    if readme[a..b] != table {
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            let updated = format!("{}{}{}", &readme[..a], table, &readme[b..]);
+            std::fs::write(&path, updated).expect("write README.md");
+        } else {
+            panic!("README rule table is stale: run UPDATE_EXPECT=1 cargo test --test meta");
+        }
     }
 }
