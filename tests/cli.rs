@@ -34,9 +34,8 @@ fn git(args: &[&str], dir: &Path) {
 }
 
 fn codes(out: &Output) -> Vec<String> {
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
-    });
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     v["findings"]
         .as_array()
         .expect("findings")
@@ -74,9 +73,18 @@ fn exit_codes_follow_the_contract() {
     let d = tmp.path();
     write_tree(d, SHOP);
     let clean = apachelint(&["check", "etc/apache2", "--format", "json"], d);
-    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
 
-    fs::write(d.join("etc/apache2/sites-enabled/shop.conf"), "<VirtualHost *:80>\n    ServerName shop.example # main\n</VirtualHost>\n").unwrap();
+    fs::write(
+        d.join("etc/apache2/sites-enabled/shop.conf"),
+        "<VirtualHost *:80>\n    ServerName shop.example # main\n</VirtualHost>\n",
+    )
+    .unwrap();
     let findings = apachelint(&["check", "etc/apache2", "--format", "json"], d);
     assert_eq!(findings.status.code(), Some(1));
     assert_eq!(codes(&findings), ["AL104"]);
@@ -84,7 +92,11 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(never.status.code(), Some(0));
 
     // A file that cannot be parsed: fail closed.
-    fs::write(d.join("etc/apache2/sites-enabled/shop.conf"), "<VirtualHost *:80>\n").unwrap();
+    fs::write(
+        d.join("etc/apache2/sites-enabled/shop.conf"),
+        "<VirtualHost *:80>\n",
+    )
+    .unwrap();
     let broken = apachelint(&["check", "etc/apache2", "--format", "json"], d);
     assert_eq!(broken.status.code(), Some(2));
     assert_eq!(codes(&broken), ["AL001"]);
@@ -101,15 +113,58 @@ fn baseline_directory_and_snapshot() {
     write_tree(&good, SHOP);
     write_tree(&candidate, SHOP_WITHOUT_WWW);
     let d = tmp.path();
-    let out = apachelint(&["check", "candidate", "--baseline", "good", "--format", "json"], d);
+    let out = apachelint(
+        &[
+            "check",
+            "candidate",
+            "--baseline",
+            "good",
+            "--format",
+            "json",
+        ],
+        d,
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(codes(&out).contains(&"AL202".to_string()) || codes(&out).contains(&"AL203".to_string()), "{:?}", codes(&out));
+    assert!(
+        codes(&out).contains(&"AL202".to_string()) || codes(&out).contains(&"AL203".to_string()),
+        "{:?}",
+        codes(&out)
+    );
 
     let snap = apachelint(&["snapshot", "good", "-o", "good.json"], d);
-    assert_eq!(snap.status.code(), Some(0), "{}", String::from_utf8_lossy(&snap.stderr));
-    let from_snapshot = apachelint(&["check", "candidate", "--baseline", "good.json", "--format", "json"], d);
-    assert_eq!(codes(&from_snapshot), codes(&out), "a snapshot is as good as the tree");
-    let same = apachelint(&["check", "good", "--baseline", "good.json", "--format", "json"], d);
+    assert_eq!(
+        snap.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&snap.stderr)
+    );
+    let from_snapshot = apachelint(
+        &[
+            "check",
+            "candidate",
+            "--baseline",
+            "good.json",
+            "--format",
+            "json",
+        ],
+        d,
+    );
+    assert_eq!(
+        codes(&from_snapshot),
+        codes(&out),
+        "a snapshot is as good as the tree"
+    );
+    let same = apachelint(
+        &[
+            "check",
+            "good",
+            "--baseline",
+            "good.json",
+            "--format",
+            "json",
+        ],
+        d,
+    );
     assert_eq!(same.status.code(), Some(0), "{:?}", codes(&same));
 }
 
@@ -127,16 +182,32 @@ fn git_head_by_default_and_staged_for_pre_commit() {
     assert_eq!(clean.status.code(), Some(0), "{:?}", codes(&clean));
 
     // Edit in the working tree: HEAD is the baseline by default.
-    fs::write(d.join("etc/apache2/sites-enabled/shop.conf"), SHOP_WITHOUT_WWW).unwrap();
+    fs::write(
+        d.join("etc/apache2/sites-enabled/shop.conf"),
+        SHOP_WITHOUT_WWW,
+    )
+    .unwrap();
     let edited = apachelint(&["check", ".", "--format", "json"], d);
     assert_eq!(edited.status.code(), Some(1));
-    assert!(codes(&edited).contains(&"AL203".to_string()), "{:?}", codes(&edited));
-    let explicit = apachelint(&["check", ".", "--baseline-git", "HEAD", "--format", "json"], d);
+    assert!(
+        codes(&edited).contains(&"AL203".to_string()),
+        "{:?}",
+        codes(&edited)
+    );
+    let explicit = apachelint(
+        &["check", ".", "--baseline-git", "HEAD", "--format", "json"],
+        d,
+    );
     assert_eq!(codes(&explicit), codes(&edited));
 
     // --staged checks the index, not the working tree.
     let staged_clean = apachelint(&["check", ".", "--staged", "--format", "json"], d);
-    assert_eq!(staged_clean.status.code(), Some(0), "nothing staged yet: {:?}", codes(&staged_clean));
+    assert_eq!(
+        staged_clean.status.code(),
+        Some(0),
+        "nothing staged yet: {:?}",
+        codes(&staged_clean)
+    );
     git(&["add", "."], d);
     let staged = apachelint(&["check", ".", "--staged", "--format", "json"], d);
     assert_eq!(staged.status.code(), Some(1));
@@ -158,5 +229,8 @@ fn the_configuration_is_never_written() {
     }
     apachelint(&["dump", "."], d);
     apachelint(&["vhosts", "."], d);
-    assert_eq!(fs::read(d.join("etc/apache2/sites-enabled/shop.conf")).unwrap(), before);
+    assert_eq!(
+        fs::read(d.join("etc/apache2/sites-enabled/shop.conf")).unwrap(),
+        before
+    );
 }

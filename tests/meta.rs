@@ -111,7 +111,8 @@ fn every_running_rule_is_in_the_table_once() {
 fn readme_rule_table_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
-    let mut table = String::from("| code | name | family | severity | what it does |\n|---|---|---|---|---|\n");
+    let mut table =
+        String::from("| code | name | family | severity | what it does |\n|---|---|---|---|---|\n");
     for r in ALL {
         table.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",

@@ -90,7 +90,7 @@ pub fn report(findings: &[Finding], set: &SourceSet) -> Value {
                 fnv1a(&format!(
                     "{}|{}|{}",
                     f.rule.code,
-                    file.config_path.display(),
+                    uri(&file.display_path()),
                     f.message
                 ))
             );
