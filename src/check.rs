@@ -65,6 +65,7 @@ pub fn check_change(
         })
         .collect();
     findings.extend(per_rule.into_iter().flatten());
+    let mut findings = crate::suppress::apply(findings, &sources, config.sources.len());
     sort(&mut findings);
     Checked {
         findings,

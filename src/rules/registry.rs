@@ -39,6 +39,9 @@ pub static ALL: &[&RuleMeta] = &[
     &change::VHOST_ADDRESS_NOT_LISTENED,
     &change::TRAFFIC_REROUTED,
     &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
