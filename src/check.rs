@@ -115,11 +115,11 @@ fn find_htaccess(
     let name = config
         .walk_effective()
         .into_iter()
+        .rev()
         .filter(|&id| {
             config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none()
         })
-        .filter_map(|id| config.node(id).arg(0).map(str::to_string))
-        .last()
+        .find_map(|id| config.node(id).arg(0).map(str::to_string))
         .unwrap_or_else(|| ".htaccess".to_string());
     let mut out = Vec::new();
     for root in served_dirs(config) {
