@@ -102,7 +102,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         vfs,
         profile: &options.profile,
         sources: SourceSet::new(),
-        nodes: Vec::new(),
+        nodes: NodeArena::default(),
         findings: Vec::new(),
         includes: Vec::new(),
         modules: options
@@ -145,7 +145,13 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         None => loader.root_unreadable(&root_path, VfsError::NotFound),
     };
     command_line.extend(loader.command_line(&options.post_directives));
+    let module_set = loader
+        .modules
+        .iter()
+        .map(|m| m.identifier.clone())
+        .collect();
     Config {
+        module_set,
         sources: loader.sources,
         nodes: loader.nodes,
         root,
@@ -254,7 +260,7 @@ struct Loader<'a> {
     vfs: &'a Vfs,
     profile: &'a Profile,
     sources: SourceSet,
-    nodes: Vec<Node>,
+    nodes: NodeArena,
     findings: Vec<Finding>,
     includes: Vec<IncludeRecord>,
     modules: Vec<LoadedModule>,
@@ -300,12 +306,6 @@ impl<'a> Loader<'a> {
                 ((*p).clone(), result)
             })
             .collect();
-        let new_lines: usize = read
-            .iter()
-            .map(|(_, r)| r.as_ref().map_or(0, |(_, lines)| lines.len()))
-            .sum();
-        // Every line becomes (at most) one node: grow the arena once.
-        self.nodes.reserve(new_lines + read.len());
         for (path, result) in read {
             let entry = result.map(|(bytes, lines)| {
                 let text: Arc<[u8]> = bytes.into();
@@ -321,8 +321,7 @@ impl<'a> Loader<'a> {
     }
 
     fn add_node(&mut self, parent: Option<NodeId>, node: Node) -> NodeId {
-        let id = NodeId(self.nodes.len() as u32);
-        self.nodes.push(node);
+        let id = self.nodes.push(node);
         if let Some(p) = parent {
             self.nodes[p.0 as usize].children.push(id);
         }
