@@ -2,6 +2,7 @@
 //! here decides what is wrong; it only shows it.
 
 pub mod github;
+pub mod httpd;
 pub mod human;
 pub mod json;
 pub mod plan;

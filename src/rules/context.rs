@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::diff::Change;
-use crate::finding::{Finding, HttpdEcho, Stage};
+use crate::finding::{Finding, HttpdEcho, HttpdPhase, Stage};
 use crate::load::render::httpd_file_name;
 use crate::load::tree::{Config, Node, NodeId, NodeKind};
 use crate::model::registry::{
@@ -278,6 +278,7 @@ impl<'a> Context<'a> {
     pub fn report(&mut self, node: NodeId, span: Span, message: impl Into<String>) -> &mut Finding {
         let n = self.config.node(node);
         let mut f = Finding::new(self.rule, span, message).chain(self.config.chain(node));
+        f.node = Some(node);
         if !n.active {
             f = f.latent();
         }
@@ -311,7 +312,26 @@ impl<'a> Context<'a> {
             file: httpd_file_name(self.config, node),
             span: n.span,
             line: n.line,
+            phase: HttpdPhase::Walk,
         }
+    }
+
+    /// A finding httpd only logs (it does not stop): `prefix` is the log
+    /// prefix (`core:warn`), `None` for start-up-class lines such as AH00112.
+    pub fn httpd_log(
+        &mut self,
+        node: NodeId,
+        span: Span,
+        httpd_message: impl Into<String>,
+        prefix: Option<&'static str>,
+    ) -> &mut Finding {
+        let message = httpd_message.into();
+        let mut echo = self.echo(node, message.clone());
+        echo.phase = HttpdPhase::Log { prefix };
+        let f = self.report(node, span, message);
+        f.httpd = Some(echo);
+        f.severity = crate::finding::Severity::Warning;
+        f
     }
 
     /// The section httpd considers the directive's parent (conditionals,
