@@ -5,10 +5,10 @@
 //! `-C "Define PWD …/conf"` — and rebuilds httpd's output from its findings
 //! (`report::httpd`): every line must match.
 
-mod support;
+#[path = "support/shared.rs"]
+mod shared;
 
 use std::fs;
-use std::path::Path;
 use std::sync::Arc;
 
 use apachelint::load::facts::VfsFacts;
@@ -27,7 +27,7 @@ fn comparable(text: &str) -> Vec<String> {
 
 #[test]
 fn mod_macro_reference_outputs_match() {
-    let Some(shared) = support::trees::shared_or_skip("the mod_macro suite", false) else {
+    let Some(shared) = shared::shared_or_skip("the mod_macro suite", false) else {
         return;
     };
     let suite = shared.join("corpus/httpd/modules/core/test");
