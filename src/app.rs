@@ -425,14 +425,7 @@ fn dump(args: &DumpArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let text = match args.format {
         DumpFormat::Text => render::dump_config(&config, &|name| config.canonical_name(name)),
         DumpFormat::Json => {
-            let mut value = render::loaded_json(&config);
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("version".into(), serde_json::json!(1));
-                obj.insert(
-                    "status".into(),
-                    serde_json::json!(if config.is_complete() { "ok" } else { "failed" }),
-                );
-            }
+            let value = render::loaded_json(&config);
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
     };
