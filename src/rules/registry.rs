@@ -26,7 +26,6 @@ pub static ALL: &[&RuleMeta] = &[
     &load::MACRO_USE_INVALID,
     &load::MACRO_DEFINITION_WARNING,
     &load::SERVER_ROOT_INVALID,
-    &load::SECTION_FROM_VARIABLE,
     &validity::UNKNOWN_DIRECTIVE,
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
