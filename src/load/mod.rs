@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::finding::{ChainKind, ChainLink, Finding, HttpdEcho, HttpdPhase, Severity, Stage};
+use crate::finding::{ChainLink, Finding, HttpdEcho, HttpdPhase, Severity, Stage};
 use crate::rules::{RuleMeta, load as rl, syntax as rs};
 use crate::source::{FileId, SourceFile, SourceSet, Span, TextRange};
 use crate::syntax::line::{Closer, LineKind, Opener, classify, first_word, info_of};
@@ -419,35 +419,7 @@ impl<'a> Loader<'a> {
 
     /// The include/macro chain for a new node under `parent`.
     fn chain_for(&self, parent: NodeId, macro_ctx: Option<MacroCtxId>) -> Vec<ChainLink> {
-        let mut links = Vec::new();
-        let mut cur = Some(parent);
-        while let Some(c) = cur {
-            let node = &self.nodes[c.0 as usize];
-            if let (NodeKind::File { .. }, Some(p)) = (&node.kind, node.parent) {
-                let inc = &self.nodes[p.0 as usize];
-                links.push(ChainLink {
-                    span: inc.span,
-                    line: inc.line,
-                    kind: ChainKind::Include,
-                });
-            }
-            cur = node.parent;
-        }
-        links.reverse();
-        let mut macro_links = Vec::new();
-        let mut ctx = macro_ctx;
-        while let Some(m) = ctx {
-            let m = &self.macro_ctxs[m.0 as usize];
-            macro_links.push(ChainLink {
-                span: m.use_span,
-                line: m.use_line,
-                kind: ChainKind::Macro,
-            });
-            ctx = m.parent;
-        }
-        macro_links.reverse();
-        links.extend(macro_links);
-        links
+        chain_of(&self.nodes, &self.macro_ctxs, parent, macro_ctx)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -864,14 +836,7 @@ impl<'a> Loader<'a> {
                     // Recovery: close up to a skipped section this closer
                     // names, so one mistake is one error.
                     let floor = stack.iter().position(|f| f.mode == Mode::Soak).unwrap_or(0);
-                    if let Some(depth) = stack[floor..]
-                        .iter()
-                        .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
-                    {
-                        while stack.len() > floor + depth + 1 {
-                            self.pop(stack, None);
-                        }
-                    }
+                    self.unwind_to(stack, floor, &closed_name);
                 }
                 self.pop(stack, Some(line_span));
             }
@@ -931,17 +896,28 @@ impl<'a> Loader<'a> {
                     .iter()
                     .rposition(|f| f.mode != Mode::Ordinary)
                     .map_or(0, |i| i + 1);
-                if let Some(depth) = stack[floor..]
-                    .iter()
-                    .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
-                {
-                    while stack.len() > floor + depth + 1 {
-                        self.pop(stack, None);
-                    }
+                if self.unwind_to(stack, floor, &closed_name) {
                     self.pop(stack, Some(line_span));
                 }
             }
         }
+    }
+
+    /// Recovery after a wrong closer: when a section at or above `floor`
+    /// has the closed name, the sections opened inside it were left open by
+    /// mistake — pop them silently (the error already covers them) so that
+    /// section is on top. Returns whether one was found.
+    fn unwind_to(&mut self, stack: &mut Vec<Frame>, floor: usize, closed_name: &str) -> bool {
+        let Some(depth) = stack[floor.min(stack.len())..]
+            .iter()
+            .rposition(|f| f.name.eq_ignore_ascii_case(closed_name))
+        else {
+            return false;
+        };
+        while stack.len() > floor + depth + 1 {
+            self.pop(stack, None);
+        }
+        true
     }
 
     fn pop(&mut self, stack: &mut Vec<Frame>, close: Option<Span>) {
