@@ -2,7 +2,7 @@
 //! a renamed rule keeps its code.
 
 use super::{Rule, RuleMeta};
-use super::{change, load, syntax, validity};
+use super::{change, hygiene, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -42,6 +42,7 @@ pub static ALL: &[&RuleMeta] = &[
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
+    &hygiene::VHOST_PORT_NOT_LISTENED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -60,6 +61,7 @@ pub static RULES: &[&dyn Rule] = &[
     &change::VhostAddressNotListened,
     &change::TrafficRerouted,
     &change::AllowOverrideBreaksHtaccess,
+    &hygiene::VhostPortNotListened,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
