@@ -57,7 +57,10 @@ pub enum ChainKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpdEcho {
     pub message: String,
-    /// The span of the line httpd names (its file and line).
+    /// The file name httpd prints (the configuration path, or a macro
+    /// expansion's pseudo-file name).
+    pub file: String,
+    /// The line httpd names, as a span in our sources.
     pub span: Span,
     pub line: u32,
 }
@@ -145,12 +148,8 @@ impl Finding {
         self
     }
 
-    pub fn httpd(mut self, message: impl Into<String>, span: Span, line: u32) -> Self {
-        self.httpd = Some(HttpdEcho {
-            message: message.into(),
-            span,
-            line,
-        });
+    pub fn httpd(mut self, echo: HttpdEcho) -> Self {
+        self.httpd = Some(echo);
         self
     }
 

@@ -6,7 +6,9 @@
 //! → model → rules → report.
 
 pub mod app;
+pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod finding;
 pub mod load;
 pub mod model;

@@ -21,12 +21,15 @@
 
 pub mod cond;
 pub mod envvars;
+pub mod facts;
+pub mod git;
 pub mod include;
 pub mod input;
 pub mod macros;
 pub mod profile;
 pub mod provider;
 pub mod render;
+pub mod snapshot;
 pub mod tree;
 pub mod vars;
 pub mod vfs;
@@ -37,7 +40,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::finding::{ChainKind, ChainLink, Finding, Severity, Stage};
+use crate::finding::{ChainKind, ChainLink, Finding, HttpdEcho, Severity, Stage};
 use crate::rules::{RuleMeta, load as rl, syntax as rs};
 use crate::source::{FileId, SourceFile, SourceSet, Span, TextRange};
 use crate::syntax::line::{Closer, LineKind, Opener, classify, first_word, info_of};
@@ -377,7 +380,12 @@ impl<'a> Loader<'a> {
         );
         let rule = open_error_rule(&error);
         let finding = Finding::new(rule, span, message.clone())
-            .httpd(message, span, 0)
+            .httpd(HttpdEcho {
+                message,
+                file: path.display().to_string(),
+                span,
+                line: 0,
+            })
             .stage(Stage::ConfigTest);
         self.findings.push(finding);
         root
@@ -450,7 +458,18 @@ impl<'a> Loader<'a> {
         let chain = self.chain_for(parent, macro_ctx);
         let mut f = Finding::new(rule, span, message).chain(chain);
         if let Some((text, at, line)) = httpd {
-            f = f.httpd(text, at, line).stage(Stage::ConfigTest);
+            let file = match macro_ctx {
+                Some(ctx) => self.macro_ctxs[ctx.0 as usize].where_.clone(),
+                None => self.sources.get(at.file).config_path.display().to_string(),
+            };
+            f = f
+                .httpd(HttpdEcho {
+                    message: text,
+                    file,
+                    span: at,
+                    line,
+                })
+                .stage(Stage::ConfigTest);
         }
         if let Some(s) = severity {
             f = f.severity(s);

@@ -192,6 +192,11 @@ impl Config {
         }
     }
 
+    /// The environment profile `${VAR}` fell back to.
+    pub fn vars_env(&self) -> std::collections::BTreeMap<String, String> {
+        self.vars.env().clone()
+    }
+
     /// Whether the configuration loads (or the target has built in) a module.
     pub fn has_module(&self, identifier: &str) -> bool {
         self.modules.iter().any(|m| m.identifier == identifier)

@@ -2,4 +2,5 @@
 //! here decides what is wrong; it only shows it.
 
 pub mod human;
+pub mod json;
 pub mod short;

@@ -10,9 +10,13 @@
 
 use crate::finding::Severity;
 
+pub mod context;
 pub mod load;
 pub mod registry;
 pub mod syntax;
+pub mod validity;
+
+pub use context::{Context, Rule};
 
 /// Which stage of apachelint a rule belongs to; also its code range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

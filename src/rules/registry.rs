@@ -1,8 +1,8 @@
 //! The one table of rule codes. A code, once published, is never reused;
 //! a renamed rule keeps its code.
 
-use super::RuleMeta;
-use super::{load, syntax};
+use super::{Rule, RuleMeta};
+use super::{load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -27,6 +27,19 @@ pub static ALL: &[&RuleMeta] = &[
     &load::MACRO_DEFINITION_WARNING,
     &load::SERVER_ROOT_INVALID,
     &load::SECTION_FROM_VARIABLE,
+    &validity::UNKNOWN_DIRECTIVE,
+    &validity::DIRECTIVE_MODULE_NOT_LOADED,
+    &validity::DIRECTIVE_CONTEXT,
+    &validity::WRONG_ARGUMENT_COUNT,
+];
+
+/// Every rule that runs over a loaded configuration (the parser's and the
+/// loader's findings come with the configuration itself).
+pub static RULES: &[&dyn Rule] = &[
+    &validity::UnknownDirective,
+    &validity::DirectiveModuleNotLoaded,
+    &validity::DirectiveContext,
+    &validity::WrongArgumentCount,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
