@@ -75,6 +75,11 @@ class Line:
         return self.start == self.end
 
     @property
+    def shown(self):
+        """A section's name as written ('Directory' for '<Directory /x>')."""
+        return self.text.split()[0].lstrip("<").rstrip(">")
+
+    @property
     def section(self):
         """'directory' for '<Directory', '' for other lines."""
         return self.name[1:] if self.name.startswith("<") and not self.name.startswith("</") else ""
@@ -537,7 +542,7 @@ UNLOADED = (
     ("dir", "DirectoryIndex index.php index.html", "vhost"),
     ("alias", "Alias /static /var/www/static", "vhost"),
     ("mime", "AddType application/wasm .wasm", "top"),
-    ("status", "ExtendedStatus On", "top"),
+    ("status", "SeeRequestTail On", "top"),
     ("cgi", "ScriptLog ${APACHE_LOG_DIR}/cgi.log", "top"),
     ("php", "php_value upload_max_filesize 64M", "vhost"),
     ("security2", "SecRuleEngine On", "top"),
@@ -699,7 +704,7 @@ def t_comment_opener(g):
     t = g.tree()
     op = g.pick(g.sections(t, {"virtualhost", "directory", "location", "files", "filesmatch"}))
     file, edit = g.replace(t, op, op.raw.rstrip() + " # main")
-    return f"after-opener-{op.section}", t, file, edit, f"a comment after the '>' of <{op.section}> (text after '>' is ignored)"
+    return f"after-opener-{op.section}", t, file, edit, f"a comment after the '>' of <{op.shown}> (text after '>' is ignored)"
 
 
 def t_comment_inside_opener(g):
@@ -710,7 +715,7 @@ def t_comment_inside_opener(g):
     if not raw.endswith(">"):
         raise Skip("no >")
     file, edit = g.replace(t, op, raw[:-1] + " # main>")
-    return f"inside-opener-{op.section}", t, file, edit, f"a comment inside the <{op.section} ...> brackets"
+    return f"inside-opener-{op.section}", t, file, edit, f"a comment inside the <{op.shown} ...> brackets"
 
 
 def t_comment_closer(g):
@@ -718,7 +723,7 @@ def t_comment_closer(g):
     op = g.pick(g.sections(t, {"virtualhost", "directory", "location", "files", "filesmatch"}))
     cl = g.closer_line(t, op)
     file, edit = g.replace(t, cl, cl.raw.rstrip() + " # end " + op.section)
-    return f"after-closer-{op.section}", t, file, edit, f"a comment after </{op.section}> (ignored)"
+    return f"after-closer-{op.section}", t, file, edit, f"a comment after </{op.shown}> (ignored)"
 
 
 def t_comment_cond_closer(g):
@@ -914,14 +919,14 @@ def t_section_delete_closer(g):
     op = g.pick(g.sections(t, {"virtualhost", "directory", "location", "files", "filesmatch", "ifmodule", "locationmatch", "directorymatch"} ))
     cl = g.closer_line(t, op)
     file, edit = g.delete(t, cl)
-    return f"delete-closer-{op.section}", t, file, edit, f"the closer of <{op.section}> (line {op.start}) deleted"
+    return f"delete-closer-{op.section}", t, file, edit, f"the closer of <{op.shown}> (line {op.start}) deleted"
 
 
 def t_section_delete_opener(g):
     t = g.tree()
     op = g.pick(g.sections(t, {"virtualhost", "directory", "location", "files", "filesmatch"}))
     file, edit = g.delete(t, op)
-    return f"delete-opener-{op.section}", t, file, edit, f"the opener of a <{op.section}> deleted, closer left"
+    return f"delete-opener-{op.section}", t, file, edit, f"the opener of a <{op.shown}> deleted, closer left"
 
 
 def t_section_wrong_closer(g):
@@ -931,7 +936,7 @@ def t_section_wrong_closer(g):
     other = g.pick([x for x in ("Directory", "VirtualHost", "Location", "Files") if x.lower() != op.section])
     word = cl.text.split()[0]
     file, edit = g.replace(t, cl, cl.raw.replace(word, f"</{other}>", 1))
-    return f"wrong-closer-{op.section}", t, file, edit, f"<{op.section}> closed by </{other}>"
+    return f"wrong-closer-{op.section}", t, file, edit, f"<{op.shown}> closed by </{other}>"
 
 
 def t_section_opener_no_gt(g):
@@ -941,7 +946,7 @@ def t_section_opener_no_gt(g):
     if not raw.endswith(">"):
         raise Skip("no >")
     file, edit = g.replace(t, op, raw[:-1])
-    return f"opener-missing-gt-{op.section}", t, file, edit, f"<{op.section} ...> opener missing its '>'"
+    return f"opener-missing-gt-{op.section}", t, file, edit, f"<{op.shown} ...> opener missing its '>'"
 
 
 def t_section_closer_variants(g):
@@ -954,7 +959,7 @@ def t_section_closer_variants(g):
     new = {"no-gt": f"</{bare}", "space-gt": f"</{bare} >", "lower": f"</{bare.lower()}>",
            "upper": f"</{bare.upper()}>", "trailing-word": f"</{bare}> end", "space-after-slash": f"</ {bare}>"}[v]
     file, edit = g.replace(t, cl, cl.raw.replace(word, new, 1))
-    return f"closer-{v}-{op.section}", t, file, edit, f"closer of <{op.section}> written '{new}'"
+    return f"closer-{v}-{op.section}", t, file, edit, f"closer of <{op.shown}> written '{new}'"
 
 
 def t_section_opener_variants(g):
@@ -979,7 +984,7 @@ def t_section_opener_variants(g):
     else:
         new = raw.replace("<", "< ", 1)
     file, edit = g.replace(t, op, new)
-    return f"opener-{v}-{op.section}", t, file, edit, f"<{op.section}> opener changed ({v}): {new.strip()}"
+    return f"opener-{v}-{op.section}", t, file, edit, f"<{op.shown}> opener changed ({v}): {new.strip()}"
 
 
 def t_section_new_block(g):
@@ -1156,10 +1161,10 @@ def t_quoting(g):
             if arg.startswith('"'):
                 raise Skip("quoted")
             new = target.raw.replace(arg, '"' + arg + '"', 1)
-            what = f"<{target.section}> argument quoted"
+            what = f"<{target.shown}> argument quoted"
         else:
             new = target.raw.replace(arg, arg[:-1], 1) if arg.endswith('"') else target.raw.replace(arg, '"' + arg, 1)
-            what = f"<{target.section}> argument with an unterminated quote"
+            what = f"<{target.shown}> argument with an unterminated quote"
     elif v == "escaped":
         file, edit = g.at_top(t, 'Define GREETING "say \\"hi\\""\nServerAdmin "ops@example.com"')
         return v, t, file, edit, "a Define value with escaped quotes, and a quoted ServerAdmin"
@@ -1246,7 +1251,7 @@ def t_continuation(g):
         if ln is None:
             raise Skip("closer not right after a directive")
         new = ln.raw.rstrip() + " \\"
-        what = f"a trailing backslash on the last line inside <{op.section}> swallows its closer"
+        what = f"a trailing backslash on the last line inside <{op.shown}> swallows its closer"
     else:
         op = g.pick(g.sections(t, {"virtualhost", "directory", "location"}))
         raw = op.raw.rstrip()
@@ -1255,7 +1260,7 @@ def t_continuation(g):
         if new == raw:
             raise Skip("no space")
         file, edit = g.replace(t, op, new)
-        return v, t, file, edit, f"<{op.section}> opener split over two lines"
+        return v, t, file, edit, f"<{op.shown}> opener split over two lines"
     file, edit = g.replace(t, ln, new)
     return f"{v}-{ln.text.split()[0]}", t, file, edit, what
 
@@ -1843,7 +1848,8 @@ def t_conditional_edit(g):
     t = g.tree()
     cands = [ln for f in t.included for ln in t.lines.get(f, []) if ln.section in ("ifmodule", "ifdefine") and ln.single and ln.closer]
     op = g.pick(cands)
-    live = any(x.active for x in t.lines[op.file] if op.start < x.start < op.closer)
+    state = {True: "true", False: "false", None: "unknown"}[t.cond_state(op)]
+    was = "" if state == "unknown" else f" (was {state})"
     v = g.pick(("negate", "lowercase", "strip-suffix", "closer-space"))
     arg = op.args.rstrip(">").strip()
     if v == "negate":
@@ -1858,10 +1864,11 @@ def t_conditional_edit(g):
         new = op.raw.replace(arg, arg[:-2], 1)
     else:
         cl = g.closer_line(t, op)
-        file, edit = g.replace(t, cl, cl.raw.replace(">", " >", 1))
-        return f"closer-space-{'true' if live else 'false'}", t, file, edit, f"</{op.section} > closing {op.text} ({'true' if live else 'false'})"
+        new = cl.raw.replace(">", " >", 1)
+        file, edit = g.replace(t, cl, new)
+        return f"closer-space-{state}", t, file, edit, f"{new.strip()} closing {op.text}{was}"
     file, edit = g.replace(t, op, new)
-    return f"{v}-{'true' if live else 'false'}", t, file, edit, f"{op.text} changed to {new.strip()} (was {'true' if live else 'false'})"
+    return f"{v}-{state}", t, file, edit, f"{op.text} changed to {new.strip()}{was}"
 
 
 # ---- Define / ${VAR}
@@ -2211,7 +2218,12 @@ def main():
     if unrecorded and not args.check:
         print("next: python3 scripts/httpd_oracle.py record --select mutations")
     if args.check:
-        return 1 if changed or stale else 0
+        if changed or stale:
+            print("gen_mutations --check FAILED: the committed cases differ from what this seed generates "
+                  "(run scripts/gen_mutations.py, then record)")
+            return 1
+        print("gen_mutations --check ok")
+        return 0
     return 0
 
 
