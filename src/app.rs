@@ -11,8 +11,8 @@ use std::io::IsTerminal;
 
 use crate::check;
 use crate::cli::{
-    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, FailOn, InputArgs, ReportFormat,
-    SnapshotArgs,
+    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, ExplainArgs, FailOn, InputArgs,
+    ReportFormat, SnapshotArgs,
 };
 use crate::finding::Severity;
 use crate::load::facts::VfsFacts;
@@ -55,6 +55,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
         Command::Dump(args) => dump(&args, out),
         Command::Includes(args) => includes(&args, out),
         Command::Snapshot(args) => snapshot(&args, out),
+        Command::Explain(args) => explain(&args, out),
+        Command::Rules => rules(out),
         Command::Vhosts(args) => vhosts(&args, out),
     };
     match result {
@@ -210,6 +212,11 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
         ReportFormat::Short => crate::report::short::render(&findings, &checked.sources),
+        ReportFormat::Sarif => {
+            let value = crate::report::sarif::report(&findings, &checked.sources);
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Github => crate::report::github::render(&findings, &checked.sources),
         ReportFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -322,6 +329,37 @@ fn includes(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String>
     out.write_all(render::includes(&config).as_bytes())
         .map_err(|e| e.to_string())?;
     Ok(status_of(&config))
+}
+
+fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let rule = crate::rules::registry::find(&args.rule)
+        .ok_or_else(|| format!("no rule is called '{}' (see `apachelint rules`)", args.rule))?;
+    let text = format!(
+        "{} {} ({:?}, default severity {})\n\n{}",
+        rule.code,
+        rule.name,
+        rule.family,
+        rule.default_severity.as_str(),
+        rule.explain()
+    );
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn rules(out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let mut text = String::new();
+    for r in crate::rules::registry::ALL {
+        text.push_str(&format!(
+            "{:6} {:34} {:9} {:8} {}\n",
+            r.code,
+            r.name,
+            format!("{:?}", r.family).to_lowercase(),
+            r.default_severity.as_str(),
+            r.summary()
+        ));
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
 }
 
 fn snapshot(args: &SnapshotArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {

@@ -73,6 +73,9 @@ pub enum Stage {
     ConfigTest,
     /// `-t` passes but the server fails when it starts (or restarts).
     Startup,
+    /// The server starts, but requests fail (e.g. a `.htaccess` httpd
+    /// refuses answers 500 to every request below it).
+    Request,
     /// httpd accepts it; apachelint's own judgement.
     Lint,
 }

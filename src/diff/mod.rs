@@ -15,6 +15,7 @@
 //! Pure: two loaded configurations in, a list of [`Change`]s out.
 
 pub mod hunk;
+pub mod routing;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -124,6 +124,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         pending: HashMap::new(),
         last_include_line: 0,
         include_depth: 0,
+        unwinding_recursion: false,
     };
     let root_path = options.root_file.clone();
     let mut command_line = Vec::new();
@@ -271,6 +272,11 @@ struct Loader<'a> {
     /// nested Include show the nested Include's line).
     last_include_line: u32,
     include_depth: u32,
+    /// An Include went past httpd's depth limit, where httpd stops reading
+    /// altogether: no further Include is followed until the chain has
+    /// unwound to the root file. (Followed anyway, a cycle through two or
+    /// more files would be explored path by path: 2^128 of them.)
+    unwinding_recursion: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -1086,8 +1092,12 @@ impl<'a> Loader<'a> {
     }
 
     fn include(&mut self, node: NodeId, pattern: &str, optional: bool, item: &Item) {
+        if self.unwinding_recursion {
+            return;
+        }
         let inc = self.nodes[node.0 as usize].clone();
         if self.include_depth + 1 > MAX_INCLUDE_DEPTH {
+            self.unwinding_recursion = true;
             let message = format!(
                 "Exceeded maximum include depth of {MAX_INCLUDE_DEPTH}, There appears to be a recursion."
             );
@@ -1114,6 +1124,9 @@ impl<'a> Loader<'a> {
             .collect();
         let mut next_file = 0;
         for step in expanded {
+            if self.unwinding_recursion {
+                break;
+            }
             // Read and classify the next batch of files in parallel; a batch
             // at a time keeps memory bounded on trees of thousands of sites.
             if let Expanded::File(file) = &step {
@@ -1164,6 +1177,9 @@ impl<'a> Loader<'a> {
                 });
                 self.process_file(&data, file_node);
                 self.include_depth -= 1;
+                if self.include_depth == 0 {
+                    self.unwinding_recursion = false;
+                }
             }
             Some(Err(VfsError::NotFound)) | Some(Err(VfsError::Loop)) if optional => {}
             Some(Err(error)) => {

@@ -38,6 +38,29 @@ pub trait TargetFacts: Sync {
     fn is_dir(&self, path: &str) -> Result<bool, Unknown>;
     /// The bytes of a file, when they can be read (certificates, keys).
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown>;
+    /// Every file named `name` in `dir` and below it (not following
+    /// symlinked directories), sorted; `Err` when the tree cannot be seen.
+    fn find_files(&self, _dir: &str, _name: &str) -> Result<Vec<String>, Unknown> {
+        Err(Unknown)
+    }
+    /// How to show one of the target's paths to the user (the checkout path
+    /// in repository mode).
+    fn display_path(&self, path: &str) -> String {
+        path.to_string()
+    }
+}
+
+/// A per-directory configuration file (`.htaccess`) found under a served
+/// directory of the candidate, parsed.
+#[derive(Debug)]
+pub struct HtaccessFile {
+    /// Its path as the configuration would name it.
+    pub path: String,
+    /// The directory it governs.
+    pub dir: String,
+    /// Its id in the report's source set.
+    pub file: crate::source::FileId,
+    pub parsed: crate::syntax::Parsed,
 }
 
 /// apachelint cannot know (the path is not in the checked tree and the run
@@ -69,6 +92,9 @@ pub struct Baseline<'a> {
     /// What to add to a baseline file id to address it in the report's
     /// merged source set (candidate files first, then baseline files).
     pub file_offset: u32,
+    /// Requests the known-good configuration answered with another vhost
+    /// than the candidate does.
+    pub reroutes: Vec<crate::diff::routing::Reroute>,
 }
 
 impl Baseline<'_> {
@@ -90,6 +116,8 @@ pub struct Context<'a> {
     pub baseline: Option<&'a Baseline<'a>>,
     /// What changed against the baseline (empty without one).
     pub changes: &'a [Change],
+    /// `.htaccess` files under the candidate's served directories.
+    pub htaccess: &'a [HtaccessFile],
     index: &'a NodeIndex,
     rule: &'static RuleMeta,
     findings: Vec<Finding>,
@@ -140,10 +168,17 @@ impl<'a> Context<'a> {
             facts,
             baseline: None,
             changes: &[],
+            htaccess: &[],
             index,
             rule,
             findings: Vec::new(),
         }
+    }
+
+    /// Adds the `.htaccess` files found in the candidate's tree.
+    pub fn with_htaccess(mut self, htaccess: &'a [HtaccessFile]) -> Self {
+        self.htaccess = htaccess;
+        self
     }
 
     /// Adds the known-good side and the changes against it.
@@ -342,7 +377,17 @@ fn removal_anchor(candidate: &Config, baseline: &Config, old: NodeId) -> Span {
         let old_file = baseline.sources.get(old_node.span.file);
         let line = old_file.line_col(old_node.span.range.start()).line;
         let index = f.line_index();
-        let line = line.min(index.line_count());
+        // The same line, or the last line with content when the file is
+        // shorter now.
+        let mut line = line.min(index.line_count());
+        while line > 1
+            && f.text[index.line_start(line)..]
+                .iter()
+                .take_while(|&&b| b != b'\n')
+                .all(|b| b.is_ascii_whitespace())
+        {
+            line -= 1;
+        }
         let start = index.line_start(line);
         let end = f.text[start..]
             .iter()

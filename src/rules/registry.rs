@@ -2,7 +2,7 @@
 //! a renamed rule keeps its code.
 
 use super::{Rule, RuleMeta};
-use super::{load, syntax, validity};
+use super::{change, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -31,6 +31,17 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &change::LISTEN_REMOVED,
+    &change::VHOST_REMOVED,
+    &change::SERVERNAME_ALIAS_REMOVED,
+    &change::SERVERNAME_COLLISION,
+    &change::DEFAULT_VHOST_CHANGED,
+    &change::VHOST_ADDRESS_NOT_LISTENED,
+    &change::TRAFFIC_REROUTED,
+    &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -40,6 +51,14 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &change::ListenRemoved,
+    &change::VhostRemoved,
+    &change::ServernameAliasRemoved,
+    &change::ServernameCollision,
+    &change::DefaultVhostChanged,
+    &change::VhostAddressNotListened,
+    &change::TrafficRerouted,
+    &change::AllowOverrideBreaksHtaccess,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
