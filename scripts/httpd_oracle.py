@@ -989,6 +989,44 @@ def cmd_run_tree(args):
     return 0
 
 
+def cmd_run_mutation(args):
+    """Ad-hoc: run one mutation case, print apache2's raw output and the verdict; with
+    --keep, leave the edited tree in place and print how to run apachelint on it."""
+    paths = mutation_cases([args.case])
+    if len(paths) != 1:
+        raise SystemExit(f"{args.case}: {len(paths)} cases match (give <category>/<stem>)")
+    case = json.loads(paths[0].read_text())
+    recipe = load_recipe(case["tree"])
+    sb = Sandbox()
+    try:
+        materialise_tree(sb, recipe)
+        applied = AppliedEdit(sb, case)
+        conf = sb.root / recipe["root_file"]
+        server_root = sb.root / recipe.get("server_root", ".")
+        args_, env = tree_args(sb, recipe), tree_env(sb, recipe)
+        code, out, err = run_apache2(sb, conf, server_root, args_, env, "t")
+        print(f"==> {case['tree']}: {case['description']}")
+        print(f"==> apache2 -t exited {code}")
+        print(sb.normalise(out + err), end="")
+        record = verdict(sb, code, out, err)
+        del record["raw"]
+        print("==> verdict" + ("" if record == case["httpd"] else " (DIFFERS from the committed one)"))
+        print(render_json(record), end="")
+        if args.keep:
+            words = ["apachelint", "check", str(conf), "--server-root", str(server_root)]
+            for flag, value in zip(args_[::2], args_[1::2]):
+                words += [flag, value]
+            words += [f"--env={k}={v}" for k, v in env.items() if k not in ("PATH", "LANG", "LC_ALL")]
+            print(f"==> the edited tree is kept in {sb.tmp}; try:")
+            print(" ".join(shlex.quote(w) for w in words))
+        else:
+            applied.undo()
+    finally:
+        if not args.keep:
+            sb.__exit__(None, None, None)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1008,6 +1046,9 @@ def main():
     p.add_argument("file")
     p = sub.add_parser("run-tree", help="print every output for one tree recipe")
     p.add_argument("name")
+    p = sub.add_parser("run-mutation", help="run one mutation case and print apache2's output and verdict")
+    p.add_argument("case", help="<category>/<stem> of a case in tests/mutations/cases")
+    p.add_argument("--keep", action="store_true", help="keep the edited tree and print an apachelint command for it")
     p = sub.add_parser("corpus-symlinks", help="print the symlinks (stored or flattened) of a corpus tree, for a recipe")
     p.add_argument("path", help="a path under the shared corpus")
     sub.add_parser("snapshot-debian", help="copy the pristine /etc/apache2 into tests/differential/debian-default")
@@ -1018,7 +1059,8 @@ def main():
     if args.command == "snapshot-debian":
         snapshot_debian()
         return 0
-    handlers = {"record": cmd_record, "verify": cmd_verify, "run": cmd_run, "run-tree": cmd_run_tree}
+    handlers = {"record": cmd_record, "verify": cmd_verify, "run": cmd_run, "run-tree": cmd_run_tree,
+                "run-mutation": cmd_run_mutation}
     return handlers[args.command](args)
 
 

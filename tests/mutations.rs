@@ -393,7 +393,7 @@ fn run_check(tree: &Tree) -> Outcome {
                 outcome.broken = Some(format!(
                     "exit {:?}, no JSON report ({e}); stderr: {}",
                     outcome.exit,
-                    String::from_utf8_lossy(&stderr).trim()
+                    tree.normalise(String::from_utf8_lossy(&stderr).trim())
                 ));
             }
             return outcome;
@@ -412,7 +412,7 @@ fn run_check(tree: &Tree) -> Outcome {
         };
         outcome.errors.push((
             f["code"].as_str().unwrap_or("?").to_string(),
-            f["message"].as_str().unwrap_or("").to_string(),
+            tree.normalise(f["message"].as_str().unwrap_or("")),
             location,
         ));
     }
