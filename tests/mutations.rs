@@ -80,7 +80,11 @@ struct Case {
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 enum Edit {
     /// Physical line `line` must be exactly `old`; it becomes `new`.
-    Replace { line: usize, old: String, new: String },
+    Replace {
+        line: usize,
+        old: String,
+        new: String,
+    },
     /// Physical line `line` must be exactly `old`; it is removed.
     DeleteLine { line: usize, old: String },
     /// `text` and a LF after physical line `line` (0: at the top).
@@ -286,12 +290,15 @@ impl Applied {
 
 // --------------------------------------------------------------------------- running
 
+/// A file (temp paths written `<ROOT>`) and line.
+type Location = (String, u64);
+
 /// What apachelint said about one case.
 #[derive(Debug, Default)]
 struct Outcome {
     exit: Option<i32>,
     /// Non-latent error findings: (code, message, location it claims for httpd).
-    errors: Vec<(String, String, Option<(String, u64)>)>,
+    errors: Vec<(String, String, Option<Location>)>,
     /// Summary of the other findings (warnings, latent errors).
     others: usize,
     /// Set when the output could not be read.
@@ -340,13 +347,7 @@ fn run_check(tree: &Tree) -> Outcome {
     for (key, value) in tree.env() {
         cmd.arg("--env").arg(format!("{key}={value}"));
     }
-    cmd.args([
-        "--format",
-        "json",
-        "--fail-on",
-        "error",
-        "--no-baseline",
-    ]);
+    cmd.args(["--format", "json", "--fail-on", "error", "--no-baseline"]);
     cmd.current_dir(tree.root.parent().expect("tree root has a parent"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -419,13 +420,13 @@ fn run_check(tree: &Tree) -> Outcome {
     outcome
 }
 
-fn echo_location(tree: &Tree, echo: &Value) -> Option<(String, u64)> {
+fn echo_location(tree: &Tree, echo: &Value) -> Option<Location> {
     let file = echo["file"].as_str()?;
     let line = echo["line"].as_u64()?;
     Some((tree.normalise(file), line))
 }
 
-fn own_location(tree: &Tree, finding: &Value) -> Option<(String, u64)> {
+fn own_location(tree: &Tree, finding: &Value) -> Option<Location> {
     let line = finding["line"].as_u64()?;
     let path = finding["config_path"]
         .as_str()
@@ -434,7 +435,10 @@ fn own_location(tree: &Tree, finding: &Value) -> Option<(String, u64)> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        tree.root.parent().expect("tree root has a parent").join(path)
+        tree.root
+            .parent()
+            .expect("tree root has a parent")
+            .join(path)
     };
     Some((tree.normalise(&absolute.to_string_lossy()), line))
 }
@@ -447,7 +451,7 @@ struct Scored {
     category: String,
     description: String,
     httpd_rejects: bool,
-    httpd_first: Option<(String, u64)>,
+    httpd_first: Option<Location>,
     httpd_message: String,
     outcome: Outcome,
     location_named: bool,
@@ -574,7 +578,10 @@ fn describe_outcome(o: &Outcome) -> String {
         parts.push(format!("… {} more", o.errors.len() - 3));
     }
     if parts.is_empty() {
-        parts.push(format!("no error (exit {:?}, {} other findings)", o.exit, o.others));
+        parts.push(format!(
+            "no error (exit {:?}, {} other findings)",
+            o.exit, o.others
+        ));
     } else if o.exit == Some(2) {
         parts.push("exit 2".to_string());
     }
@@ -625,7 +632,10 @@ fn cause_key(message: &str) -> String {
             }
             '<' if chars.clone().take(5).collect::<String>() == "ROOT>" => {
                 // <ROOT>/a/b.conf
-                while chars.peek().is_some_and(|d| !d.is_whitespace() && *d != ':') {
+                while chars
+                    .peek()
+                    .is_some_and(|d| !d.is_whitespace() && *d != ':')
+                {
                     chars.next();
                 }
                 out.push_str("<path>");
@@ -642,7 +652,12 @@ fn disagreements(scored: &[Scored]) -> String {
     type Pred = Box<dyn Fn(&Scored) -> bool>;
     type Key = Box<dyn Fn(&Scored) -> String>;
     let httpd_key: fn(&Scored) -> String = |s| {
-        let phase = s.httpd_message.split(']').next().unwrap_or("").trim_start_matches('[');
+        let phase = s
+            .httpd_message
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[');
         let msg = s.httpd_message.split_once("] ").map_or("", |(_, m)| m);
         format!("[{phase}] {}", cause_key(msg))
     };
@@ -657,17 +672,22 @@ fn disagreements(scored: &[Scored]) -> String {
             "httpd accepts, apachelint reports an error",
             "grouped by apachelint's first error",
             Box::new(|s: &Scored| !s.httpd_rejects && s.outcome.rejects()),
-            Box::new(|s: &Scored| match (&s.outcome.broken, s.outcome.errors.first()) {
-                (Some(b), _) => format!("broken: {}", cause_key(b)),
-                (None, Some((code, msg, _))) => format!("{code} {}", cause_key(msg)),
-                (None, None) => format!("exit {:?} without findings", s.outcome.exit),
-            }),
+            Box::new(
+                |s: &Scored| match (&s.outcome.broken, s.outcome.errors.first()) {
+                    (Some(b), _) => format!("broken: {}", cause_key(b)),
+                    (None, Some((code, msg, _))) => format!("{code} {}", cause_key(msg)),
+                    (None, None) => format!("exit {:?} without findings", s.outcome.exit),
+                },
+            ),
         ),
         (
             "both reject, but apachelint does not name httpd's first file:line",
             "grouped by httpd's message",
             Box::new(|s: &Scored| {
-                s.httpd_rejects && s.outcome.rejects() && s.httpd_first.is_some() && !s.location_named
+                s.httpd_rejects
+                    && s.outcome.rejects()
+                    && s.httpd_first.is_some()
+                    && !s.location_named
             }),
             Box::new(httpd_key),
         ),
@@ -709,13 +729,19 @@ fn disagreements(scored: &[Scored]) -> String {
 fn mutations_match_httpd() {
     let started = Instant::now();
     let cases = load_cases();
-    assert!(!cases.is_empty(), "no mutation cases (MUTATION_ONLY filters them all out?)");
+    assert!(
+        !cases.is_empty(),
+        "no mutation cases (MUTATION_ONLY filters them all out?)"
+    );
     require_check_command();
 
     // Cases grouped by tree; trees whose source is missing are skipped (CI fails).
     let mut by_tree: BTreeMap<String, Vec<&Loaded>> = BTreeMap::new();
     for loaded in &cases {
-        by_tree.entry(loaded.case.tree.clone()).or_default().push(loaded);
+        by_tree
+            .entry(loaded.case.tree.clone())
+            .or_default()
+            .push(loaded);
     }
     let mut work = Vec::new();
     let mut skipped = 0;
@@ -784,7 +810,10 @@ fn mutations_match_httpd() {
         total.add(s);
     }
     let table = table(&rows, &total);
-    let broken: Vec<&Scored> = scored.iter().filter(|s| s.outcome.broken.is_some()).collect();
+    let broken: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.outcome.broken.is_some())
+        .collect();
     let elapsed = started.elapsed().as_secs_f64();
     let mut report = format!(
         "mutation suite: {} cases ({} skipped), {jobs} jobs, {elapsed:.1}s\n\n{table}",
@@ -796,7 +825,12 @@ fn mutations_match_httpd() {
             report,
             "\n{} runs without a readable report (counted as rejections): {}",
             broken.len(),
-            broken.iter().map(|s| s.id.as_str()).take(10).collect::<Vec<_>>().join(", ")
+            broken
+                .iter()
+                .map(|s| s.id.as_str())
+                .take(10)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     // Written to the stderr handle, not with eprintln!, so that the test
@@ -823,7 +857,10 @@ fn mutations_match_httpd() {
     }
 
     if std::env::var("MUTATION_ONLY").is_ok_and(|v| !v.is_empty()) {
-        let _ = writeln!(std::io::stderr(), "MUTATION_ONLY is set: targets not asserted");
+        let _ = writeln!(
+            std::io::stderr(),
+            "MUTATION_ONLY is set: targets not asserted"
+        );
         return;
     }
     let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
