@@ -191,6 +191,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     };
     let (config, input) = load_from(candidate_backend, &args.input, &path, args.staged)?;
     let baseline = load_baseline(args, &path, repo.as_deref(), &disk)?;
+    let baseline_name = baseline.as_ref().map(|_| baseline_label(args));
     let facts = VfsFacts {
         vfs: &input.vfs,
         server_root: config.server_root.clone(),
@@ -227,7 +228,15 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
                 color,
                 ..HumanOptions::default()
             };
-            let mut text = crate::report::human::render(&findings, &checked.sources, options);
+            let mut text = match &baseline_name {
+                Some(name) => crate::report::plan::render(name, &checked.changes, &findings),
+                None => String::new(),
+            };
+            text.push_str(&crate::report::human::render(
+                &findings,
+                &checked.sources,
+                options,
+            ));
             text.push_str(&summary_line(&findings, code));
             text
         }
@@ -288,6 +297,15 @@ fn load_baseline(
         return Ok(None);
     }
     Ok(Some(config))
+}
+
+/// How the known-good side is named in the report.
+fn baseline_label(args: &CheckArgs) -> String {
+    match (&args.baseline, &args.baseline_git) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(rev)) => format!("git {rev}"),
+        (None, None) => "git HEAD".to_string(),
+    }
 }
 
 /// The last line of the human report.

@@ -95,11 +95,21 @@ fn served_dirs(config: &Config) -> Vec<String> {
     }
     dirs.sort();
     dirs.dedup();
-    // Keep only roots not below another root ("/" itself is too broad).
+    // Keep only roots not below another root (checked ancestor by ancestor).
+    let all: std::collections::HashSet<&str> = dirs.iter().map(String::as_str).collect();
     let mut roots: Vec<String> = Vec::new();
-    for d in dirs.into_iter().filter(|d| !d.is_empty()) {
-        if !roots.iter().any(|r| d.starts_with(&format!("{r}/"))) {
-            roots.push(d);
+    for d in dirs.iter().filter(|d| !d.is_empty()) {
+        let mut below_another = false;
+        let mut cur = d.as_str();
+        while let Some((parent, _)) = cur.rsplit_once('/') {
+            if !parent.is_empty() && all.contains(parent) {
+                below_another = true;
+                break;
+            }
+            cur = parent;
+        }
+        if !below_another {
+            roots.push(d.clone());
         }
     }
     roots

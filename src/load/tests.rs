@@ -344,7 +344,13 @@ Use VHost shop.example /srv/shop
 </VirtualHost>
 ",
     );
-    assert!(c.findings.is_empty(), "{:?}", findings(&c));
+    // mod_macro notices the unbalanced body and warns, as httpd does.
+    assert_eq!(
+        findings(&c),
+        [
+            "AL031 /etc/apache2/apache2.conf:1 AH02795: bad cumulated nesting (+1) in macro 'vhost' (defined on line 1 of \"/etc/apache2/apache2.conf\")"
+        ]
+    );
     assert_eq!(
         effective(&c),
         "<VirtualHost *:80>\n  ServerName shop.example\n  DocumentRoot /srv/shop\n</VirtualHost>\n"

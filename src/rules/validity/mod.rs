@@ -5,11 +5,13 @@
 
 mod directive_context;
 mod directive_module_not_loaded;
+mod error_directive;
 mod unknown_directive;
 mod wrong_argument_count;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
 
