@@ -244,6 +244,9 @@ enum Mode {
     Barrier,
     /// Inside a false conditional: skipped by nesting count.
     Soak,
+    /// A section httpd reads but whose content it never walks (a `<Macro>`
+    /// while mod_macro is not loaded): ordinary closing, content inactive.
+    Unwalked,
 }
 
 #[derive(Clone, Debug)]
@@ -496,8 +499,11 @@ impl<'a> Loader<'a> {
         stack.last().map_or(file_node, |f| f.node)
     }
 
+    /// Whether content here is inactive (skipped or never walked).
     fn soaking(stack: &[Frame]) -> bool {
-        stack.iter().any(|f| f.mode == Mode::Soak)
+        stack
+            .iter()
+            .any(|f| matches!(f.mode, Mode::Soak | Mode::Unwalked))
     }
 
     fn item(
@@ -692,7 +698,29 @@ impl<'a> Loader<'a> {
         }
         match opener.kind {
             SectionKind::Conditional => self.open_conditional(opener, item, stack, parent),
-            SectionKind::Macro => self.define_macro(opener, item, reader, parent),
+            SectionKind::Macro if self.has_module("macro_module") => {
+                self.define_macro(opener, item, reader, parent)
+            }
+            // Without mod_macro loaded while reading, `<Macro` is an unknown
+            // section: read as one, never walked.
+            SectionKind::Macro => {
+                let node = self.add_line_node(
+                    parent,
+                    opener.directive,
+                    NodeKind::Section {
+                        has_closing_angle: opener.has_closing_angle,
+                        close: None,
+                    },
+                    &item,
+                    true,
+                );
+                stack.push(Frame {
+                    node,
+                    name,
+                    mode: Mode::Unwalked,
+                    soak_origin: None,
+                });
+            }
             SectionKind::Ordinary => {
                 let node = self.add_line_node(
                     parent,
@@ -864,7 +892,7 @@ impl<'a> Loader<'a> {
                     self.pop(stack, Some(line_span));
                 }
             }
-            Mode::Ordinary => {
+            Mode::Ordinary | Mode::Unwalked => {
                 if !token.ends_with('>') {
                     self.httpd_error(
                         &rs::CLOSE_TAG_MISSING_ANGLE,
@@ -936,7 +964,7 @@ impl<'a> Loader<'a> {
             let node = self.nodes[frame.node.0 as usize].clone();
             let parent = node.parent.unwrap_or(file_node);
             match frame.mode {
-                Mode::Ordinary => {
+                Mode::Ordinary | Mode::Unwalked => {
                     let message = unclosed_message(&frame.name);
                     self.httpd_error(
                         &rs::UNCLOSED_SECTION,
@@ -982,6 +1010,11 @@ impl<'a> Loader<'a> {
     }
 
     // ---------------------------------------------------------- exec on read
+
+    /// Whether a module is loaded at this point of reading.
+    fn has_module(&self, identifier: &str) -> bool {
+        self.modules.iter().any(|m| m.identifier == identifier)
+    }
 
     fn server_relative(&self, path: &str) -> PathBuf {
         let p = Path::new(path);
@@ -1051,8 +1084,8 @@ impl<'a> Loader<'a> {
                     node: Some(node),
                 });
             }
-            "use" => self.use_macro(node, item, reader),
-            "undefmacro" => {
+            "use" if self.has_module("macro_module") => self.use_macro(node, item, reader),
+            "undefmacro" if self.has_module("macro_module") => {
                 let message = if !self.macros_defined {
                     Some("no macro defined before UndefMacro".to_string())
                 } else if args.first().is_none_or(|a| a.is_empty()) {
