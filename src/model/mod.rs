@@ -13,5 +13,6 @@ pub mod directives;
 pub mod expr;
 pub mod ipsubnet;
 pub mod modules;
+pub mod overrides;
 pub mod registry;
 pub mod vhosts;

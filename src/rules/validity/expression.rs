@@ -55,7 +55,11 @@ impl ExprSource {
             RawArgs::Slice(slice)
                 if config.sources.get(file).text.get(slice.as_range()) == Some(raw) =>
             {
-                Some((range.start..=range.end).map(|i| slice.start() + i).collect())
+                Some(
+                    (range.start..=range.end)
+                        .map(|i| slice.start() + i)
+                        .collect(),
+                )
             }
             _ => None,
         };
@@ -95,7 +99,12 @@ impl ExprSource {
 
     /// Parses the text as httpd would at `id`.
     pub fn check(&self, ctx: &Context<'_>, id: NodeId, mode: Mode) -> Result<(), ExprError> {
-        expr::parse(&self.text, mode, providers_at(ctx, id), &compiles_like_httpd)
+        expr::parse(
+            &self.text,
+            mode,
+            providers_at(ctx, id),
+            &compiles_like_httpd,
+        )
     }
 }
 
@@ -186,7 +195,11 @@ pub(crate) fn report<'c>(
         &error.message,
         &name(error.cause.as_ref().map_or(&error.span, |(range, _)| range)),
     );
-    let f = ctx.httpd_error(id, source.span(error.span.clone()), escape_like_httpd(&message));
+    let f = ctx.httpd_error(
+        id,
+        source.span(error.span.clone()),
+        escape_like_httpd(&message),
+    );
     f.primary_label = Some(label(error.kind, unexpected(error)).to_string());
     if let Some((span, kind, name)) = cause {
         f.labels.push(Label {
@@ -236,9 +249,7 @@ fn help(kind: ErrorKind, message: &[u8], name: &str) -> String {
         ErrorKind::Lexical if message.contains("Bad escape") => {
             "a backslash and digits is an octal escape of one to three digits 0-7 (`\\101`)"
         }
-        ErrorKind::Lexical if message.contains("out of bound") => {
-            "octal escapes go up to `\\377`"
-        }
+        ErrorKind::Lexical if message.contains("out of bound") => "octal escapes go up to `\\377`",
         ErrorKind::Lexical if message.contains("Unterminated") => {
             "close the quoted string or the `%{…}`"
         }

@@ -79,9 +79,9 @@ fn header_expressions(ctx: &Context<'_>, id: NodeId, is_header: bool) -> Option<
     let words: Vec<&str> = ctx.node(id).arg_values().collect();
     let mut action_at = 0;
     if is_header
-        && words
-            .first()
-            .is_some_and(|w| w.eq_ignore_ascii_case("always") || w.eq_ignore_ascii_case("onsuccess"))
+        && words.first().is_some_and(|w| {
+            w.eq_ignore_ascii_case("always") || w.eq_ignore_ascii_case("onsuccess")
+        })
     {
         action_at = 1;
     }
@@ -118,7 +118,8 @@ fn header_expressions(ctx: &Context<'_>, id: NodeId, is_header: bool) -> Option<
                 envclause = value.take();
             }
             if action == "echo"
-                && (!is_header || !compiles_like_httpd(words.get(header).copied().unwrap_or(""), false))
+                && (!is_header
+                    || !compiles_like_httpd(words.get(header).copied().unwrap_or(""), false))
             {
                 return None;
             }
@@ -162,8 +163,16 @@ fn has_prefix(word: &str, prefix: &str) -> bool {
 fn check_expressions(ctx: &mut Context<'_>, id: NodeId, expressions: HeaderExpressions) {
     let node = ctx.node(id);
     let checks = [
-        (expressions.condition, Mode::Condition, "Can't parse envclause/expression: "),
-        (expressions.value, Mode::String, "Can't parse value expression : "),
+        (
+            expressions.condition,
+            Mode::Condition,
+            "Can't parse envclause/expression: ",
+        ),
+        (
+            expressions.value,
+            Mode::String,
+            "Can't parse value expression : ",
+        ),
     ];
     for (index, mode, prefix) in checks {
         let Some(source) = index.and_then(|i| ExprSource::argument(ctx.config, node, i, 5)) else {

@@ -132,8 +132,7 @@ fn check_condition(ctx: &mut Context<'_>, id: NodeId, section: &str) {
         );
         f.primary_label = Some("a second argument".to_string());
         f.help = Some(
-            "quote the whole condition: an unquoted condition ends at the first space"
-                .to_string(),
+            "quote the whole condition: an unquoted condition ends at the first space".to_string(),
         );
     }
 }

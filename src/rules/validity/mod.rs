@@ -5,6 +5,7 @@
 
 mod directive_context;
 mod directive_module_not_loaded;
+mod error_directive;
 mod expression;
 mod header_expression_invalid;
 mod if_condition_invalid;
@@ -21,6 +22,7 @@ pub mod regex;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionInvalid};
 pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
 pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
@@ -57,4 +59,19 @@ pub(crate) fn invalid_command_message(name: &str) -> String {
 /// branches are never substituted): their values say nothing.
 pub(crate) fn has_unsubstituted(node: &Node) -> bool {
     node.args.iter().any(|a| a.value.contains("${")) || node.name.contains("${")
+}
+
+/// The registry entries a check should use for a node: those of loaded
+/// modules; in an inactive branch (whose condition usually loads the module)
+/// any module's.
+pub(crate) fn checked_specs(
+    ctx: &crate::rules::Context<'_>,
+    id: crate::load::tree::NodeId,
+) -> Vec<&'static crate::model::registry::DirectiveSpec> {
+    let loaded = ctx.loaded_specs_of(id);
+    if loaded.is_empty() && !ctx.node(id).active {
+        ctx.specs(id).iter().collect()
+    } else {
+        loaded
+    }
 }

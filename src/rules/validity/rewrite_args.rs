@@ -126,7 +126,10 @@ mod tests {
     fn splits_as_parseargline() {
         assert_eq!(words("expr \"a b\" [NC]").unwrap(), ["expr", "a b", "[NC]"]);
         assert_eq!(words("expr 'a \"b'").unwrap(), ["expr", "a \"b"]);
-        assert_eq!(words("expr \"unterminated x").unwrap(), ["expr", "unterminated x"]);
+        assert_eq!(
+            words("expr \"unterminated x").unwrap(),
+            ["expr", "unterminated x"]
+        );
         assert_eq!(words(r"a\ b c\ d").unwrap(), [r"a\ b", r"c\ d"]);
         assert_eq!(words("x y   ").unwrap(), ["x", "y"]);
         assert!(words("expr").is_none());

@@ -76,7 +76,10 @@ impl Rule for RewriteCondExpressionInvalid {
             let source = ExprSource::raw(ctx.config, id, pattern);
             if let Err(error) = source.check(ctx, id, Mode::Condition) {
                 // 2.4.71 puts no colon between the expression and the error.
-                let prefix = format!("RewriteCond: cannot compile expression \"{}\" ", source.text);
+                let prefix = format!(
+                    "RewriteCond: cannot compile expression \"{}\" ",
+                    source.text
+                );
                 report(ctx, id, &source, &error, &prefix);
             }
         }

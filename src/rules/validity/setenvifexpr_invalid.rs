@@ -55,7 +55,10 @@ impl Rule for SetEnvIfExprInvalid {
             let source = ExprSource::argument(ctx.config, node, 0, 0)
                 .filter(|source| !source.text.is_empty());
             let Some(source) = source else {
-                let span = node.args.first().map_or(node.name_span, |_| node.arg_span(0));
+                let span = node
+                    .args
+                    .first()
+                    .map_or(node.name_span, |_| node.arg_span(0));
                 let f = ctx.httpd_error(id, span, "Missing expression for SetEnvIfExpr");
                 f.help = Some(
                     "give the condition, then the variables to set: SetEnvIfExpr \"%{REQUEST_URI} =~ m#^/api/#\" api"

@@ -128,9 +128,7 @@ fn string_arguments(ctx: &Context<'_>, id: NodeId, directive: &str) -> Vec<Strin
             ),
             StringArgument::new(
                 1,
-                format!(
-                    "Could not parse fake password expression associated to user '{first}': "
-                ),
+                format!("Could not parse fake password expression associated to user '{first}': "),
             ),
         ],
         "ErrorDocument" => error_document(&words).into_iter().collect(),
@@ -237,7 +235,11 @@ fn redirect_url(words: &[&str]) -> Option<usize> {
     } else if first.eq_ignore_ascii_case("gone") {
         -1
     } else if first.starts_with(|c: char| c.is_ascii_digit()) {
-        if (300..400).contains(&atoi(first)) { 1 } else { -1 }
+        if (300..400).contains(&atoi(first)) {
+            1
+        } else {
+            -1
+        }
     } else {
         0
     };
