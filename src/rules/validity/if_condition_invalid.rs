@@ -9,12 +9,12 @@ use super::expression::{ExprSource, report, worth_checking};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports an `<If>` or `<ElseIf>` whose condition httpd cannot parse: a syntax error
-    /// (`Cannot parse condition clause: syntax error, unexpected $end`), a variable, function
-    /// or operator httpd does not know (`Variable 'HTTP_X_FORWARDED_FOR' does not exist`), a
-    /// regex that does not compile, a bad `-ipmatch` subnet — and a missing condition or a
-    /// second argument (`Multiple <If> arguments not supported.`). The expression is parsed as
-    /// httpd's own parser does, with its exact message and the offending token marked.
+    /// Reports an `<If>` or `<ElseIf>` whose condition httpd cannot parse, or that has no
+    /// condition or more than one argument. The condition is parsed as httpd's own parser
+    /// does: syntax errors (`Cannot parse condition clause: syntax error, unexpected $end`),
+    /// variables, functions and operators httpd does not know (`Variable
+    /// 'HTTP_X_FORWARDED_FOR' does not exist`), regexes that do not compile, bad `-ipmatch`
+    /// subnets — each with httpd's exact message and the offending token marked.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start. Conditions are easy to get subtly wrong: an unquoted

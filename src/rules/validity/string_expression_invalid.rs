@@ -8,12 +8,12 @@ use super::expression::{ExprSource, report, worth_checking};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports an argument that httpd reads as a string expression — with `%{VAR}`, `$1` and
-    /// backslash escapes — and cannot parse: `ErrorDocument` messages and URLs, `SetHandler`,
-    /// `AuthName`, `AuthType`, `AuthBasicFake`, and the one-argument forms of `Alias`,
-    /// `ScriptAlias` and `Redirect` inside `<Location>`. The message is the directive's own
-    /// (`Cannot parse expression in ErrorDocument: Variable 'FOO' does not exist`), at the
-    /// offending token.
+    /// Reports an argument that httpd reads as a string expression and cannot parse. Such
+    /// arguments take `%{VAR}`, `$1` and backslash escapes: `ErrorDocument` messages and URLs,
+    /// `SetHandler`, `AuthName`, `AuthType`, `AuthBasicFake`, and the one-argument forms of
+    /// `Alias`, `ScriptAlias` and `Redirect` inside `<Location>`. The message is the
+    /// directive's own (`Cannot parse expression in ErrorDocument: Variable 'FOO' does not
+    /// exist`), at the offending token.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start. These arguments look like plain text, so the expression syntax
