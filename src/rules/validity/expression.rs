@@ -166,6 +166,13 @@ pub(crate) fn worth_checking(ctx: &Context<'_>, id: NodeId, directive: &str) -> 
     }
 }
 
+/// `strncasecmp(word, prefix, strlen(prefix)) == 0`: how modules spot
+/// `expr=`, `env=` and `hook=` clauses.
+pub(crate) fn has_prefix_ignore_case(word: &str, prefix: &str) -> bool {
+    word.len() >= prefix.len()
+        && word.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// Reports `error` as httpd words it: `prefix` and the parser's message,
 /// or httpd's bare `flex scanner jammed`.
 pub(crate) fn report<'c>(

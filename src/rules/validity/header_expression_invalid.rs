@@ -4,7 +4,7 @@ use crate::load::tree::NodeId;
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::expression::{ExprSource, has_prefix_ignore_case, report, worth_checking};
 use super::regex::compiles_like_httpd;
 
 crate::declare_rule! {
@@ -131,14 +131,14 @@ fn header_expressions(ctx: &Context<'_>, id: NodeId, is_header: bool) -> Option<
     let condition = match envclause {
         None => None,
         Some(i) if words[i].eq_ignore_ascii_case("early") => None,
-        Some(i) if has_prefix(words[i], "env=") => {
+        Some(i) if has_prefix_ignore_case(words[i], "env=") => {
             let name = &words[i][4..];
             if name.is_empty() || name == "!" {
                 return None;
             }
             None
         }
-        Some(i) if has_prefix(words[i], "expr=") => Some(i),
+        Some(i) if has_prefix_ignore_case(words[i], "expr=") => Some(i),
         Some(_) => return None,
     };
     // The formatted value: the substitution for edit, nothing for unset
@@ -152,12 +152,6 @@ fn header_expressions(ctx: &Context<'_>, id: NodeId, is_header: bool) -> Option<
         condition,
         value: formatted.filter(|&i| words[i].starts_with("expr=")),
     })
-}
-
-/// `strncasecmp(word, prefix, len(prefix)) == 0`.
-fn has_prefix(word: &str, prefix: &str) -> bool {
-    word.len() >= prefix.len()
-        && word.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 fn check_expressions(ctx: &mut Context<'_>, id: NodeId, expressions: HeaderExpressions) {

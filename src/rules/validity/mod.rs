@@ -9,6 +9,7 @@ mod error_directive;
 mod expression;
 mod header_expression_invalid;
 mod if_condition_invalid;
+mod log_expression_invalid;
 mod require_expression_invalid;
 mod rewrite_args;
 mod rewritecond_expression_invalid;
@@ -25,6 +26,7 @@ pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModu
 pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionInvalid};
 pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
+pub use log_expression_invalid::{LOG_EXPRESSION_INVALID, LogExpressionInvalid};
 pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
 pub use rewritecond_expression_invalid::{
     REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
