@@ -34,7 +34,6 @@ impl ExprSource {
         let value = word.value.as_bytes();
         let file = node.span.file;
         let offsets = word_offsets(&config.sources.get(file).text, word)
-            .filter(|offsets| offsets.len() == value.len() + 1)
             .map(|offsets| offsets[skip.min(value.len())..].to_vec());
         Some(ExprSource {
             text: String::from_utf8_lossy(value.get(skip..).unwrap_or_default()).into_owned(),
@@ -49,7 +48,8 @@ impl ExprSource {
         let node = config.node(id);
         let raw = config.raw_args(id);
         let raw = raw.as_bytes();
-        let range = range.start.min(raw.len())..range.end.min(raw.len());
+        let end = range.end.min(raw.len());
+        let range = range.start.min(end)..end;
         let file = node.span.file;
         let offsets = match &node.raw_args {
             RawArgs::Slice(slice)

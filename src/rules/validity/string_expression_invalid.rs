@@ -10,10 +10,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports an argument that httpd reads as a string expression and cannot parse. Such
     /// arguments take `%{VAR}`, `$1` and backslash escapes: `ErrorDocument` messages and URLs,
-    /// `SetHandler`, `AuthName`, `AuthType`, `AuthBasicFake`, and the one-argument forms of
-    /// `Alias`, `ScriptAlias` and `Redirect` inside `<Location>`. The message is the
-    /// directive's own (`Cannot parse expression in ErrorDocument: Variable 'FOO' does not
-    /// exist`), at the offending token.
+    /// `SetHandler`, `AuthName`, `AuthType`, `AuthBasicFake`, mod_auth_form's
+    /// `AuthForm*Location`, and the one-argument forms of `Alias`, `ScriptAlias` and
+    /// `Redirect` inside `<Location>`. The message is the directive's own (`Cannot parse
+    /// expression in ErrorDocument: Variable 'FOO' does not exist`), at the offending token.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start. These arguments look like plain text, so the expression syntax
@@ -47,7 +47,7 @@ crate::declare_rule! {
 pub struct StringExpressionInvalid;
 
 /// The directives with string-expression arguments.
-const DIRECTIVES: [&str; 11] = [
+const DIRECTIVES: [&str; 14] = [
     "ErrorDocument",
     "SetHandler",
     "AuthName",
@@ -59,6 +59,9 @@ const DIRECTIVES: [&str; 11] = [
     "RedirectMatch",
     "RedirectPermanent",
     "RedirectTemp",
+    "AuthFormLoginRequiredLocation",
+    "AuthFormLoginSuccessLocation",
+    "AuthFormLogoutLocation",
 ];
 
 /// One argument httpd parses as a string expression.
@@ -131,6 +134,18 @@ fn string_arguments(ctx: &Context<'_>, id: NodeId, directive: &str) -> Vec<Strin
                 format!("Could not parse fake password expression associated to user '{first}': "),
             ),
         ],
+        "AuthFormLoginRequiredLocation" => vec![StringArgument::new(
+            0,
+            format!("Could not parse login required expression '{first}': "),
+        )],
+        "AuthFormLoginSuccessLocation" => vec![StringArgument::new(
+            0,
+            format!("Could not parse login success expression '{first}': "),
+        )],
+        "AuthFormLogoutLocation" => vec![StringArgument::new(
+            0,
+            format!("Could not parse logout required expression '{first}': "),
+        )],
         "ErrorDocument" => error_document(&words).into_iter().collect(),
         "Alias" | "ScriptAlias" => {
             let allowed = words.len() == 1
