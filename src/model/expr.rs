@@ -1405,6 +1405,26 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Hostile input never panics, and every span lies in the text.
+        #[test]
+        fn any_input_parses_without_panic(
+            text in "[ -~\\t\\né%{}'\"$\\\\]{0,60}",
+            string_mode: bool,
+            ssl: bool,
+        ) {
+            let mode = if string_mode { Mode::String } else { Mode::Condition };
+            let providers = Providers { ssl, proxy_hcheck: false };
+            if let Err(error) = parse(&text, mode, providers, &any_regex) {
+                proptest::prop_assert!(error.span.start <= error.span.end);
+                proptest::prop_assert!(error.span.end <= text.len());
+                if let Some((cause, _)) = error.cause {
+                    proptest::prop_assert!(cause.end <= text.len());
+                }
+            }
+        }
+    }
+
     #[test]
     fn spans_point_at_the_culprit() {
         let span = |text: &str| {

@@ -21,12 +21,16 @@ crate::declare_rule! {
     /// ## Example
     /// ```apache
     /// # before
-    /// SSLRequire "%{SSL_CLIENT_S_DN_O} eq 'Shop Ltd.'"
+    /// <Location "/partners">
+    ///     SSLRequire "%{SSL_CLIENT_S_DN_O} eq 'Shop Ltd.'"
+    /// </Location>
     /// ```
     ///
     /// ```apache
     /// # after
-    /// SSLRequire %{SSL_CLIENT_S_DN_O} eq "Shop Ltd."
+    /// <Location "/partners">
+    ///     SSLRequire %{SSL_CLIENT_S_DN_O} eq "Shop Ltd."
+    /// </Location>
     /// ```
     ///
     /// ## References
