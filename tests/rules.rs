@@ -27,7 +27,9 @@
 //! latent finding. Directive lines start the file: `#! -D NAME` adds a
 //! define, `#! env NAME=VALUE` sets a variable, `#! file PATH SIZE` declares
 //! a target file (for checks of certificates and log directories), `#!
-//! files-unknown` makes every target file unknown (a checkout without them).
+//! content PATH LINE` adds a line to a target file apachelint may read
+//! (`/etc/passwd`; other files read as unknown), `#! files-unknown` makes
+//! every target file unknown (a checkout without them).
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
 
@@ -50,6 +52,7 @@ fn fixtures_dir() -> PathBuf {
 /// Target facts declared by the fixture.
 struct DeclaredFacts {
     files: BTreeMap<String, u64>,
+    contents: BTreeMap<String, String>,
     unknown: bool,
 }
 
@@ -67,8 +70,11 @@ impl TargetFacts for DeclaredFacts {
         let dir = format!("{}/", path.trim_end_matches('/'));
         Ok(self.files.keys().any(|f| f.starts_with(&dir)))
     }
-    fn read(&self, _path: &str) -> Result<Option<Vec<u8>>, Unknown> {
-        Err(Unknown)
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown> {
+        match self.contents.get(path) {
+            Some(text) if !self.unknown => Ok(Some(text.clone().into_bytes())),
+            _ => Err(Unknown),
+        }
     }
 }
 
@@ -98,6 +104,7 @@ fn parse_fixture(text: &str) -> Fixture {
     let mut env = BTreeMap::new();
     let mut facts = DeclaredFacts {
         files: BTreeMap::new(),
+        contents: BTreeMap::new(),
         unknown: false,
     };
     let mut expected = Vec::new();
@@ -121,6 +128,13 @@ fn parse_fixture(text: &str) -> Fixture {
                     let path = words.next().expect("file PATH SIZE").to_string();
                     let size = words.next().map_or(1, |s| s.parse().expect("size"));
                     facts.files.insert(path, size);
+                }
+                Some("content") => {
+                    let path = words.next().expect("content PATH LINE").to_string();
+                    let line: Vec<&str> = words.collect();
+                    let text = facts.contents.entry(path).or_default();
+                    text.push_str(&line.join(" "));
+                    text.push('\n');
                 }
                 Some("files-unknown") => facts.unknown = true,
                 Some("bare") => bare = true,

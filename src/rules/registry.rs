@@ -31,6 +31,21 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &validity::LOADMODULE_BUILT_IN,
+    &validity::LOADMODULE_FILE_MISSING,
+    &validity::LOADMODULE_WRONG_SYMBOL,
+    &validity::LOADMODULE_DUPLICATE,
+    &validity::MPM_COUNT,
+    &validity::MPM_LIMIT_CLAMPED,
+    &validity::SERVER_NAME_INVALID,
+    &validity::ERROR_DOCUMENT_STATUS,
+    &validity::LOG_LEVEL_INVALID,
+    &validity::NUMERIC_VALUE_INVALID,
+    &validity::KEYWORD_VALUE_INVALID,
+    &validity::DOCUMENT_ROOT_MISSING,
+    &validity::LOG_DIRECTORY_MISSING,
+    &validity::RUN_IDENTITY_INVALID,
+    &validity::RUNTIME_DIR_INVALID,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -40,6 +55,21 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &validity::LoadModuleBuiltIn,
+    &validity::LoadModuleFileMissing,
+    &validity::LoadModuleWrongSymbol,
+    &validity::LoadModuleDuplicate,
+    &validity::MpmCount,
+    &validity::MpmLimitClamped,
+    &validity::ServerNameInvalid,
+    &validity::ErrorDocumentStatus,
+    &validity::LogLevelInvalid,
+    &validity::NumericValueInvalid,
+    &validity::KeywordValueInvalid,
+    &validity::DocumentRootMissing,
+    &validity::LogDirectoryMissing,
+    &validity::RunIdentityInvalid,
+    &validity::RuntimeDirInvalid,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
