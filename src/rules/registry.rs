@@ -45,7 +45,7 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::DOCUMENT_ROOT_MISSING,
     &validity::LOG_DIRECTORY_MISSING,
     &validity::RUN_IDENTITY_INVALID,
-    &validity::RUNTIME_DIR_INVALID,
+    &validity::SERVER_DIRECTORY_INVALID,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -69,7 +69,7 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DocumentRootMissing,
     &validity::LogDirectoryMissing,
     &validity::RunIdentityInvalid,
-    &validity::RuntimeDirInvalid,
+    &validity::ServerDirectoryInvalid,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
