@@ -226,6 +226,110 @@ fn multiviews_match(words: &[&str], flags: &mut Carry) -> Option<Refusal> {
     None
 }
 
+/// `IndexOptions` (`add_opts`, TAKE_ARGV): keywords with an optional `+`/`-`,
+/// `Name=value` settings, and `None`, which no absolute keyword may follow in
+/// the same section.
+fn index_options(words: &[&str], opts: &mut Carry) -> Option<Refusal> {
+    const NO_OPTIONS: Carry = 1;
+    const KEYWORDS: [&str; 17] = [
+        "FancyIndexing",
+        "FoldersFirst",
+        "HTMLTable",
+        "IconsAreLinks",
+        "IgnoreCase",
+        "IgnoreClient",
+        "ScanHTMLTitles",
+        "SuppressColumnSorting",
+        "SuppressDescription",
+        "SuppressHTMLPreamble",
+        "SuppressIcon",
+        "SuppressLastModified",
+        "SuppressSize",
+        "SuppressRules",
+        "TrackModified",
+        "VersionSort",
+        "XHTML",
+    ];
+    const MORE_KEYWORDS: [&str; 2] = ["ShowForbidden", "AddAltClass"];
+    let setting = |word: &str, name: &str| {
+        word.len() >= name.len()
+            && word.as_bytes()[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+    };
+    let mut conflict = None;
+    for (i, word) in words.iter().enumerate() {
+        let (action, w) = match word.strip_prefix(['+', '-']) {
+            Some(rest) => (word.as_bytes()[0], rest),
+            None => (b' ', *word),
+        };
+        let keyword = KEYWORDS
+            .iter()
+            .chain(MORE_KEYWORDS.iter())
+            .position(|k| k.eq_ignore_ascii_case(w));
+        let width = |value: &str, minimum: i32, name: &str| {
+            let width = atoi(value);
+            (!value.starts_with('*') && width != 0 && width < minimum)
+                .then(|| format!("{name} value must be greater than {minimum}"))
+        };
+        let problem = if let Some(bit) = keyword {
+            if action == b' ' {
+                *opts |= 2 << bit;
+                if *opts & NO_OPTIONS != 0 {
+                    conflict.get_or_insert(i);
+                }
+            }
+            None
+        } else if w.eq_ignore_ascii_case("None") {
+            *opts = NO_OPTIONS;
+            (action != b' ').then(|| "Cannot combine '+' or '-' with 'None' keyword".to_string())
+        } else if w.eq_ignore_ascii_case("IconWidth")
+            || w.eq_ignore_ascii_case("IconHeight")
+            || w.eq_ignore_ascii_case("UseOldDateFormat")
+            || setting(w, "Type=")
+            || setting(w, "Charset=")
+        {
+            None
+        } else if setting(w, "IconWidth=") || setting(w, "IconHeight=") {
+            let name = if setting(w, "IconWidth=") {
+                "IconWidth"
+            } else {
+                "IconHeight"
+            };
+            (action == b'-').then(|| format!("Cannot combine '-' with {name}=n"))
+        } else if w.eq_ignore_ascii_case("NameWidth") || w.eq_ignore_ascii_case("DescriptionWidth")
+        {
+            let name = if w.eq_ignore_ascii_case("NameWidth") {
+                "NameWidth"
+            } else {
+                "DescriptionWidth"
+            };
+            (action != b'-').then(|| format!("{name} with no value may only appear as '-{name}'"))
+        } else if setting(w, "NameWidth=") {
+            if action == b'-' {
+                Some("Cannot combine '-' with NameWidth=n".to_string())
+            } else {
+                width(&w["NameWidth=".len()..], 5, "NameWidth")
+            }
+        } else if setting(w, "DescriptionWidth=") {
+            if action == b'-' {
+                Some("Cannot combine '-' with DescriptionWidth=n".to_string())
+            } else {
+                width(&w["DescriptionWidth=".len()..], 12, "DescriptionWidth")
+            }
+        } else {
+            Some("Invalid directory indexing option".to_string())
+        };
+        if let Some(message) = problem {
+            return Refusal::at(i, message);
+        }
+    }
+    match conflict {
+        Some(i) if *opts & NO_OPTIONS != 0 && *opts & !NO_OPTIONS != 0 => {
+            Refusal::at(i, "Cannot combine other IndexOptions keywords with 'None'")
+        }
+        _ => None,
+    }
+}
+
 /// `DirectoryIndexRedirect` (`configure_redirect`): a keyword, or a number
 /// (starting with a digit) from 300 to 399.
 fn directory_index_redirect(words: &[&str]) -> Option<Refusal> {
@@ -503,6 +607,11 @@ static KEYWORD_CHECKS: &[ValueCheck] = &[
         help: "Ascending or Descending, then Name, Date, Size or Description",
     },
     ValueCheck {
+        directive: "IndexOptions",
+        check: index_options,
+        help: "keywords such as FancyIndexing, HTMLTable, VersionSort (with `+`/`-` to add or remove), `NameWidth=*`, `Charset=UTF-8`; `None` alone",
+    },
+    ValueCheck {
         directive: "DirectoryIndexRedirect",
         check: |w: &[&str], _: &mut Carry| directory_index_redirect(w),
         help: "On, Off, Permanent, Temp, SeeOther, or a status from 300 to 399",
@@ -574,6 +683,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn checks_never_panic() {
+        crate::rules::validity::value_checks::assert_total(KEYWORD_CHECKS);
+    }
+
+    #[test]
     fn every_directive_is_known() {
         for entry in KEYWORD_CHECKS {
             assert!(
@@ -622,6 +736,59 @@ mod tests {
         assert!(force_language_priority(&["None", "None"], &mut 0).is_none());
         assert!(force_language_priority(&["Prefer", "None"], &mut 0).is_some());
         assert!(file_etag(&["-INode", "+Digest"]).is_none());
+        let refused = |words: &[&str], opts: Carry| {
+            index_options(words, &mut opts.clone()).map(|r| (r.word, r.message))
+        };
+        assert_eq!(refused(&["FancyIndexing", "None"], 0), None);
+        assert_eq!(
+            refused(&["None", "FancyIndexing"], 0),
+            Some((
+                1,
+                "Cannot combine other IndexOptions keywords with 'None'".to_string()
+            ))
+        );
+        assert_eq!(
+            refused(&["FancyIndexing"], 1),
+            Some((
+                0,
+                "Cannot combine other IndexOptions keywords with 'None'".to_string()
+            ))
+        );
+        assert_eq!(
+            refused(
+                &["None", "+FancyIndexing", "IconWidth", "UseOldDateFormat"],
+                0
+            ),
+            None
+        );
+        assert_eq!(
+            refused(
+                &[
+                    "-NameWidth",
+                    "NameWidth=0",
+                    "NameWidth=*",
+                    "DescriptionWidth=12"
+                ],
+                0
+            ),
+            None
+        );
+        assert_eq!(
+            refused(&["Charset=UTF-8", "Type=text/html", "IconWidth=abc"], 0),
+            None
+        );
+        assert_eq!(
+            refused(&["nAmEwIdTh=4"], 0),
+            Some((0, "NameWidth value must be greater than 5".to_string()))
+        );
+        assert_eq!(
+            refused(&["-IconWidth=5"], 0),
+            Some((0, "Cannot combine '-' with IconWidth=n".to_string()))
+        );
+        assert_eq!(
+            refused(&["", "Bogus"], 0),
+            Some((0, "Invalid directory indexing option".to_string()))
+        );
         assert_eq!(
             file_etag(&["+bogus"]).map(|r| r.message).as_deref(),
             Some("Unknown keyword 'bogus' for FileETag directive")

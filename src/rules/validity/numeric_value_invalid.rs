@@ -542,6 +542,11 @@ mod tests {
     }
 
     #[test]
+    fn checks_never_panic() {
+        crate::rules::validity::value_checks::assert_total(NUMERIC_CHECKS);
+    }
+
+    #[test]
     fn every_directive_is_known() {
         for entry in NUMERIC_CHECKS {
             assert!(

@@ -88,3 +88,32 @@ pub(crate) fn keyword(words: &[&str], keywords: &[&str], message: &str) -> Optio
         Refusal::at(0, message)
     }
 }
+
+/// Runs every check of `table` on hostile words its directive's argument
+/// count admits: no check may panic.
+#[cfg(test)]
+pub(crate) fn assert_total(table: &[ValueCheck]) {
+    let samples: [&[&str]; 9] = [
+        &[],
+        &[""],
+        &["", ""],
+        &["x"],
+        &["-"],
+        &["+", "=", "é:"],
+        &["99999999999999999999", "-99999999999999999999"],
+        &["a=b-c,minrate=", "nan(", "0x", ".", "${"],
+        &["\u{fffd}", "\u{fffd}:\u{fffd}", "(", ")", "[", "]", "*"],
+    ];
+    for entry in table {
+        let spec = crate::model::registry::lookup(entry.directive)
+            .first()
+            .expect("a registered directive");
+        for words in samples {
+            if spec.arity.accepts(words) {
+                for mut carry in [0, Carry::MAX] {
+                    let _ = (entry.check)(words, &mut carry);
+                }
+            }
+        }
+    }
+}
