@@ -2,7 +2,7 @@
 //! a renamed rule keeps its code.
 
 use super::{Rule, RuleMeta};
-use super::{load, syntax, validity};
+use super::{change, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -46,6 +46,18 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::LOG_DIRECTORY_MISSING,
     &validity::RUN_IDENTITY_INVALID,
     &validity::SERVER_DIRECTORY_INVALID,
+    &validity::ERROR_DIRECTIVE,
+    &change::LISTEN_REMOVED,
+    &change::VHOST_REMOVED,
+    &change::SERVERNAME_ALIAS_REMOVED,
+    &change::SERVERNAME_COLLISION,
+    &change::DEFAULT_VHOST_CHANGED,
+    &change::VHOST_ADDRESS_NOT_LISTENED,
+    &change::TRAFFIC_REROUTED,
+    &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -70,6 +82,15 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::LogDirectoryMissing,
     &validity::RunIdentityInvalid,
     &validity::ServerDirectoryInvalid,
+    &validity::ErrorDirective,
+    &change::ListenRemoved,
+    &change::VhostRemoved,
+    &change::ServernameAliasRemoved,
+    &change::ServernameCollision,
+    &change::DefaultVhostChanged,
+    &change::VhostAddressNotListened,
+    &change::TrafficRerouted,
+    &change::AllowOverrideBreaksHtaccess,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

@@ -3,6 +3,7 @@
 //! handler), and inactive ones whose words need no substitution — their
 //! problems are latent: a bad value is bad whatever makes the branch true.
 
+use crate::finding::{Finding, HttpdPhase};
 use crate::load::tree::{NodeId, NodeKind};
 use crate::model::registry::{self, DirectiveSpec, Overrides};
 use crate::rules::context::Context;
@@ -61,4 +62,12 @@ pub(crate) fn whole_configuration(ctx: &Context<'_>) -> Option<(NodeId, Span)> {
     let text = &ctx.config.sources.get(file).text;
     let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
     Some((root, Span::new(file, TextRange::new(0, end))))
+}
+
+/// Marks when httpd prints a finding's message (and so how: see
+/// [`HttpdPhase`]); findings without an httpd echo are left alone.
+pub(crate) fn printed_in(finding: &mut Finding, phase: HttpdPhase) {
+    if let Some(echo) = finding.httpd.as_mut() {
+        echo.phase = phase;
+    }
 }

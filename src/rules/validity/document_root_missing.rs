@@ -1,6 +1,6 @@
 //! `AL131` document-root-missing.
 
-use crate::finding::{Severity, Stage};
+use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
 use super::checked_nodes::nodes_to_check;
@@ -10,8 +10,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a `DocumentRoot` that is not a directory on the target (relative paths are taken
     /// relative to ServerRoot). In the main server httpd refuses to start; inside a
-    /// `<VirtualHost>` it only warns and the site serves errors. A path apachelint cannot see
-    /// (outside the checked tree) is not judged; one still holding an undefined `${VAR}` is.
+    /// `<VirtualHost>` it only warns and the site serves errors. A path is judged only when
+    /// apachelint sees its parent directory (a configuration checkout rarely holds the document
+    /// roots); one still holding an undefined `${VAR}` always is. A server without
+    /// `DocumentRoot` uses the compiled-in `/var/www/html`, which httpd does not check.
     ///
     /// ## Why is this risky?
     /// Main server: `DocumentRoot '/srv/shop' is not a directory, or is not readable` and no
@@ -70,15 +72,13 @@ impl Rule for DocumentRootMissing {
             };
             let span = node.arg_span(0);
             let f = if ctx.config.enclosing_vhost(id).is_some() {
-                let f = ctx.report(
+                let f = ctx.httpd_log(
                     id,
                     span,
                     format!("AH00112: Warning: DocumentRoot [{path}] does not exist"),
+                    None,
                 );
                 f.stage = Stage::ConfigTest;
-                if !f.latent {
-                    f.severity = Severity::Warning;
-                }
                 f.primary_label = Some("the site's requests will fail".to_string());
                 f
             } else {

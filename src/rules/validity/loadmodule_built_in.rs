@@ -1,7 +1,9 @@
 //! `AL120` loadmodule-built-in.
 
+use crate::finding::HttpdPhase;
 use crate::rules::context::{Context, Rule};
 
+use super::checked_nodes::printed_in;
 use super::module_loads::{LoadOutcome, module_loads};
 
 crate::declare_rule! {
@@ -56,6 +58,7 @@ impl Rule for LoadModuleBuiltIn {
                 span,
                 format!("module {} is built-in and can't be loaded", load.identifier),
             );
+            printed_in(f, HttpdPhase::Read);
             f.primary_label = Some("compiled into apache2".to_string());
             f.help = Some(format!(
                 "{} is always present (`apache2 -l` lists it): delete this line",

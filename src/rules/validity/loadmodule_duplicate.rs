@@ -53,13 +53,14 @@ impl Rule for LoadModuleDuplicate {
             };
             let span = ctx.node(load.node).arg_span(0);
             let first_span = ctx.node(first).arg_span(0);
-            let f = ctx.report(
+            let f = ctx.httpd_log(
                 load.node,
                 span,
                 format!(
                     "AH01574: module {} is already loaded, skipping",
                     load.identifier
                 ),
+                Some("so:warn"),
             );
             f.stage = Stage::ConfigTest;
             f.primary_label = Some("skipped".to_string());

@@ -1,32 +1,36 @@
 //! `AL121` loadmodule-file-missing.
 
+use crate::finding::HttpdPhase;
 use crate::model::registry;
 use crate::rules::context::{Context, Rule};
 
+use super::checked_nodes::printed_in;
 use super::module_loads::{LoadOutcome, module_loads};
-use super::target_paths::literal_variable;
+use super::target_paths::{holder_is_seen, literal_variable};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a `LoadModule` whose shared object does not exist on the target (relative paths
-    /// are taken relative to the ServerRoot in force at that line). Paths apachelint cannot see
-    /// (outside the checked tree) are not judged.
+    /// are taken relative to the ServerRoot in force at that line). A file is judged missing
+    /// only when apachelint sees the directory that should hold it (a configuration checkout
+    /// rarely holds the module directory); a path still holding an undefined `${VAR}` always
+    /// is.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start while reading the file (`Cannot load … into server: …: cannot open
-    /// shared object file: No such file or directory`). A module package removed, or a path
-    /// copied from another distribution (`modules/mod_ssl.so` on RHEL,
-    /// `/usr/lib/apache2/modules/mod_ssl.so` on Debian), takes the whole server down.
+    /// shared object file: No such file or directory`). A module package upgraded or removed
+    /// (PHP 8.1 replaced by 8.2), or a path copied from another distribution, takes the whole
+    /// server down.
     ///
     /// ## Example
     /// ```apache
     /// # before
-    /// LoadModule ssl_module modules/mod_ssl.so
+    /// LoadModule php_module /usr/lib/apache2/modules/libphp8.1.so
     /// ```
     ///
     /// ```apache
     /// # after
-    /// LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so
+    /// LoadModule php_module /usr/lib/apache2/modules/libphp8.2.so
     /// ```
     ///
     /// ## References
@@ -61,6 +65,7 @@ impl Rule for LoadModuleFileMissing {
                 span,
                 format!("Cannot load {} into server: {path}: {reason}", load.file),
             );
+            printed_in(f, HttpdPhase::Read);
             f.primary_label = Some("no such shared object on the target".to_string());
             f.help = Some(help(&load.identifier, path));
         }
@@ -78,7 +83,7 @@ pub(crate) fn open_failure(ctx: &Context<'_>, path: &str) -> Option<&'static str
         Ok(None) if ctx.facts.is_dir(path) == Ok(true) => {
             Some("cannot read file data: Is a directory")
         }
-        Ok(None) => Some(MISSING),
+        Ok(None) => holder_is_seen(ctx, path).then_some(MISSING),
     }
 }
 

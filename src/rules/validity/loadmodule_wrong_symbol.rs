@@ -1,8 +1,10 @@
 //! `AL122` loadmodule-wrong-symbol.
 
+use crate::finding::HttpdPhase;
 use crate::model::registry;
 use crate::rules::context::{Context, Rule};
 
+use super::checked_nodes::printed_in;
 use super::loadmodule_file_missing::open_failure;
 use super::module_loads::{LoadOutcome, module_loads};
 
@@ -69,6 +71,7 @@ impl Rule for LoadModuleWrongSymbol {
                     "Can't locate API module structure `{name}' in file {path}: {path}: undefined symbol: {name}"
                 ),
             );
+            printed_in(f, HttpdPhase::Read);
             f.primary_label = Some(format!("{path} defines {}", defined.identifier));
             f.help = Some(
                 match registry::module_by_identifier(name).and_then(|m| m.so_file) {

@@ -1,20 +1,23 @@
 //! `AL132` log-directory-missing.
 
+use crate::finding::HttpdPhase;
 use crate::load::render::httpd_file_name;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::checked_nodes::{nodes_to_check, whole_configuration};
-use super::target_paths::{literal_variable, parent_directory, server_root_relative};
+use super::checked_nodes::{nodes_to_check, printed_in};
+use super::target_paths::{
+    holder_is_seen, literal_variable, parent_directory, server_root_relative,
+};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports an `ErrorLog`, `CustomLog`, `TransferLog` or `GlobalLog` whose directory does not
     /// exist on the target (relative paths are taken relative to ServerRoot). Piped logs
     /// (`"|/usr/bin/rotatelogs …"`) and `ErrorLog syslog` are not files and are exempt; so is a
-    /// directory apachelint cannot see (outside the checked tree). For the error log only the
-    /// effective line counts: the last one of the main server and of each virtual host, and
-    /// httpd's default `logs/error_log` when the main server sets none.
+    /// directory apachelint cannot see (outside the checked tree, or whose parent it does not
+    /// see). For the error log only the effective line counts: the last one of the main server
+    /// and of each virtual host.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start (`AH02291: Cannot access directory '/var/log/shop/' for main error
@@ -45,9 +48,6 @@ crate::declare_rule! {
     }
 }
 
-/// httpd's `DEFAULT_ERRORLOG` on Debian (`apache2 -V`).
-const DEFAULT_ERROR_LOG: &str = "logs/error_log";
-
 /// The directives of mod_log_config whose file httpd checks.
 const ACCESS_LOG_DIRECTIVES: [&str; 3] = ["CustomLog", "TransferLog", "GlobalLog"];
 
@@ -77,6 +77,7 @@ impl Rule for LogDirectoryMissing {
                 );
                 let help = help(file, &directory);
                 let f = ctx.httpd_error(id, node.arg_span(0), message);
+                printed_in(f, HttpdPhase::Check);
                 f.primary_label = Some("no such directory on the target".to_string());
                 f.help = Some(help);
             }
@@ -98,9 +99,6 @@ fn check_error_logs(ctx: &mut Context<'_>) {
         } else {
             effective.push((server, id));
         }
-    }
-    if !effective.iter().any(|(server, _)| server.is_none()) {
-        check_default_error_log(ctx);
     }
     for (server, id) in effective.into_iter().chain(latent) {
         let node = ctx.node(id);
@@ -125,31 +123,10 @@ fn check_error_logs(ctx: &mut Context<'_>) {
             node.arg_span(0),
             format!("{errno}: AH02291: Cannot access directory '{directory}' for {whose}"),
         );
+        printed_in(f, HttpdPhase::Check);
         f.primary_label = Some("no such directory on the target".to_string());
         f.help = Some(help);
     }
-}
-
-/// No `ErrorLog` in the main server: httpd uses `logs/error_log` under
-/// ServerRoot. Reported at the root file's first line.
-fn check_default_error_log(ctx: &mut Context<'_>) {
-    let Some((directory, errno)) = inaccessible_directory(ctx, DEFAULT_ERROR_LOG) else {
-        return;
-    };
-    let Some((root, span)) = whole_configuration(ctx) else {
-        return;
-    };
-    let f = ctx.httpd_error(
-        root,
-        span,
-        format!("{errno}: AH02291: Cannot access directory '{directory}' for main error log"),
-    );
-    f.primary_label = Some(format!(
-        "the main server sets no ErrorLog: httpd uses {DEFAULT_ERROR_LOG}"
-    ));
-    f.help = Some(format!(
-        "set `ErrorLog` in the main server configuration, or create {directory} on the target"
-    ));
 }
 
 /// The directory httpd checks for `file`, and the error it prints, when it
@@ -160,7 +137,7 @@ fn inaccessible_directory(ctx: &Context<'_>, file: &str) -> Option<(String, &'st
     if literal_variable(&directory).is_some() {
         return Some((directory, "(2)No such file or directory"));
     }
-    if ctx.facts.is_dir(&directory).ok()? {
+    if ctx.facts.is_dir(&directory).ok()? || !holder_is_seen(ctx, &directory) {
         return None;
     }
     let trimmed = directory.trim_end_matches('/');

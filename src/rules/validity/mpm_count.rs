@@ -1,11 +1,12 @@
 //! `AL124` mpm-count.
 
-use crate::finding::Label;
+use crate::finding::{HttpdPhase, Label};
 use crate::load::tree::NodeId;
 use crate::model::registry::{self, Mpm};
+use crate::report::httpd::PROGRAM;
 use crate::rules::context::{Context, Rule};
 
-use super::checked_nodes::whole_configuration;
+use super::checked_nodes::{printed_in, whole_configuration};
 
 crate::declare_rule! {
     /// ## What it does
@@ -81,8 +82,9 @@ impl Rule for MpmCount {
                 let f = ctx.httpd_error(
                     *second,
                     span,
-                    "AH00534: apache2: Configuration error: More than one MPM loaded.",
+                    format!("AH00534: {PROGRAM}: Configuration error: More than one MPM loaded."),
                 );
+                printed_in(f, HttpdPhase::Exit);
                 f.primary_label = Some(format!("a second MPM ({})", second_mpm.name()));
                 if let Some(first_span) = first_span {
                     f.labels.push(Label {
@@ -120,12 +122,12 @@ fn report_no_mpm(ctx: &mut Context<'_>) {
     let Some((root, span)) = whole_configuration(ctx) else {
         return;
     };
-    let f = ctx.report(
+    let f = ctx.httpd_error(
         root,
         span,
-        "AH00534: apache2: Configuration error: No MPM loaded.",
+        format!("AH00534: {PROGRAM}: Configuration error: No MPM loaded."),
     );
-    f.stage = crate::finding::Stage::ConfigTest;
+    printed_in(f, HttpdPhase::Exit);
     f.primary_label = Some("the configuration as a whole loads no MPM".to_string());
     f.help = Some(
         "load one MPM, e.g. `LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so` (Debian: `a2enmod mpm_event`)"

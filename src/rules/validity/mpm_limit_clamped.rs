@@ -167,7 +167,7 @@ impl Rule for MpmLimitClamped {
                 })
                 .collect();
             let span = ctx.node(at).arg_span(0);
-            let f = ctx.report(at, span, clamp.message);
+            let f = ctx.httpd_log(at, span, clamp.message, None);
             f.stage = Stage::ConfigTest;
             f.primary_label = Some("httpd changes this value".to_string());
             f.labels = related;

@@ -1,6 +1,10 @@
 //! `AL133` run-identity-invalid.
 
+use crate::finding::{Finding, HttpdPhase};
+use crate::load::tree::NodeId;
+use crate::report::httpd::PROGRAM;
 use crate::rules::context::{Context, Rule};
+use crate::source::Span;
 use crate::source::escape_like_httpd;
 
 use super::c_numbers::atoi;
@@ -46,12 +50,26 @@ crate::declare_rule! {
     }
 }
 
-/// httpd's program name in its messages on Debian (`ap_server_argv0`).
-const PROGRAM: &str = "apache2";
-
-/// mod_unixd's refusal of uid 0, as the binary prints it (tabs and newlines
-/// escaped by the error log).
+/// mod_unixd's refusal of uid 0 (the error log shows its tabs and newlines
+/// escaped).
 const ROOT_REFUSAL: &str = "Error:\tApache has not been designed to serve pages while\n\trunning as root.  There are known race conditions that\n\twill allow any local user to read any file on the system.\n\tIf you still desire to serve pages as root then\n\tadd -DBIG_SECURITY_HOLE to the CFLAGS env variable\n\tand then rebuild the server.\n\tIt is strongly suggested that you instead modify the User\n\tdirective in your httpd.conf file to list a non-root\n\tuser.\n";
+
+/// A refusal: httpd's raw text in the echo (its log escapes it when
+/// printing), the escaped one-line form as the finding's message.
+fn refuse<'c>(
+    ctx: &'c mut Context<'_>,
+    id: NodeId,
+    span: Span,
+    raw: String,
+    phase: HttpdPhase,
+) -> &'c mut Finding {
+    let f = ctx.httpd_error(id, span, escape_like_httpd(raw.as_bytes()));
+    if let Some(echo) = f.httpd.as_mut() {
+        echo.message = raw;
+        echo.phase = phase;
+    }
+    f
+}
 
 /// What the target's account database says about a name.
 enum Account {
@@ -115,10 +133,7 @@ impl Rule for RunIdentityInvalid {
                 let span = node.arg_span(0);
                 match account {
                     Account::Missing => {
-                        let message = format!(
-                            "{code}: {PROGRAM}: bad {what} name {}",
-                            escape_like_httpd(name.as_bytes())
-                        );
+                        let message = format!("{code}: {PROGRAM}: bad {what} name {name}");
                         let help = match literal_variable(&name) {
                             Some(var) => format!(
                                 "{var} is not defined: on Debian it comes from /etc/apache2/envvars, which `apache2ctl` reads and a bare `apache2 -t` does not"
@@ -127,13 +142,12 @@ impl Rule for RunIdentityInvalid {
                                 "no such {what} in the target's {database}; httpd names no file or line for this error"
                             ),
                         };
-                        let f = ctx.httpd_error(id, span, message);
+                        let f = refuse(ctx, id, span, message, HttpdPhase::Exit);
                         f.primary_label = Some(format!("unknown {what}"));
                         f.help = Some(help);
                     }
                     Account::Id(0) if directive == "User" => {
-                        let f =
-                            ctx.httpd_error(id, span, escape_like_httpd(ROOT_REFUSAL.as_bytes()));
+                        let f = refuse(ctx, id, span, ROOT_REFUSAL.to_string(), HttpdPhase::Walk);
                         f.primary_label = Some("uid 0".to_string());
                         f.help = Some(
                             "httpd must switch to an unprivileged user after binding its ports: use a dedicated account such as www-data"

@@ -1,8 +1,9 @@
 //! `AL134` server-directory-invalid.
 
+use crate::finding::HttpdPhase;
 use crate::rules::context::{Context, Rule};
 
-use super::checked_nodes::nodes_to_check;
+use super::checked_nodes::{nodes_to_check, printed_in};
 use super::target_paths::{
     is_directory, literal_variable, server_root_relative, server_root_when_read,
 };
@@ -13,8 +14,8 @@ crate::declare_rule! {
     /// directory on the target: `DefaultRuntimeDir` (relative to the ServerRoot in force at
     /// that line), `CoreDumpDirectory` (relative to ServerRoot) and `ChrootDir` — above all one
     /// still holding an undefined variable, as Debian's `DefaultRuntimeDir ${APACHE_RUN_DIR}`
-    /// does when `/etc/apache2/envvars` was not read. A directory apachelint cannot see is not
-    /// judged.
+    /// does when `/etc/apache2/envvars` was not read. A directory is judged only when apachelint
+    /// sees its parent.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start (`DefaultRuntimeDir must be a valid directory, absolute or
@@ -119,6 +120,9 @@ impl Rule for ServerDirectoryInvalid {
                     None => format!("create {path} on the target, or fix the path"),
                 };
                 let f = ctx.httpd_error(id, node.arg_span(0), refusal(&path, is_file));
+                if matches!(base, Base::ServerRootWhenRead) {
+                    printed_in(f, HttpdPhase::Read);
+                }
                 f.primary_label = Some(format!("{path} is not a directory"));
                 f.help = Some(help);
             }

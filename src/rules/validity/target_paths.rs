@@ -4,6 +4,11 @@
 //! holding a literal `${NAME}` (a variable that was never defined) names
 //! nothing that exists.
 //!
+//! In repository mode a path is judged missing only when the checkout holds
+//! the directory that should hold it: a checkout of the configuration (even
+//! one standing for `/`) rarely holds the module directory, the logs or the
+//! document roots, and their absence there says nothing about the server.
+//!
 //! [`TargetFacts`]: crate::rules::context::TargetFacts
 
 use std::path::{Path, PathBuf};
@@ -52,13 +57,28 @@ pub(crate) fn literal_variable(value: &str) -> Option<&str> {
 }
 
 /// Whether `path` (absolute) is an existing directory on the target:
-/// `Some(false)` when it holds a literal `${NAME}`, the facts' answer when
-/// they know, `None` when nobody knows.
+/// `Some(false)` when it holds a literal `${NAME}` or when it is missing from
+/// a directory known to exist, `Some(true)` when it exists, `None` when
+/// nobody knows.
 pub(crate) fn is_directory(ctx: &Context<'_>, path: &str) -> Option<bool> {
     if literal_variable(path).is_some() {
         return Some(false);
     }
-    ctx.facts.is_dir(path).ok()
+    match ctx.facts.is_dir(path).ok()? {
+        true => Some(true),
+        false => holder_is_seen(ctx, path).then_some(false),
+    }
+}
+
+/// Whether a missing `path` (absolute) means something: on the target
+/// always; in a checkout only when the directory that should hold it is
+/// there.
+pub(crate) fn holder_is_seen(ctx: &Context<'_>, path: &str) -> bool {
+    if !ctx.facts.is_checkout() {
+        return true;
+    }
+    let holder = parent_directory(path.trim_end_matches('/'));
+    !holder.is_empty() && ctx.facts.is_dir(holder) == Ok(true)
 }
 
 /// The ServerRoot in force when httpd read `node` (directives that run while
