@@ -154,6 +154,7 @@ impl Rule for MpmLimitClamped {
             Mpm::Prefork => prefork(ctx),
             _ => return,
         };
+        let after_the_walk = NodeId(ctx.config.nodes.len().saturating_sub(1) as u32);
         for clamp in clamps {
             let mut set = clamp
                 .causes
@@ -168,6 +169,8 @@ impl Rule for MpmLimitClamped {
                 .collect();
             let span = ctx.node(at).arg_span(0);
             let f = ctx.httpd_log(at, span, clamp.message, None);
+            // httpd prints these after the walk, in its check's order.
+            f.node = Some(after_the_walk);
             f.stage = Stage::ConfigTest;
             f.primary_label = Some("httpd changes this value".to_string());
             f.labels = related;
