@@ -15,7 +15,8 @@ crate::declare_rule! {
     /// that line), `CoreDumpDirectory` (relative to ServerRoot) and `ChrootDir` — above all one
     /// still holding an undefined variable, as Debian's `DefaultRuntimeDir ${APACHE_RUN_DIR}`
     /// does when `/etc/apache2/envvars` was not read. A directory is judged only when apachelint
-    /// sees its parent.
+    /// sees its parent; `APACHE_RUN_DIR` and `APACHE_LOCK_DIR` need not exist, as Debian's
+    /// `apache2ctl` creates them before every run.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start (`DefaultRuntimeDir must be a valid directory, absolute or
@@ -83,6 +84,20 @@ const DIRECTORIES: [(&str, Base, Refusal); 3] = [
     }),
 ];
 
+/// Debian's `apache2ctl` (which the service uses) creates `APACHE_RUN_DIR`
+/// and `APACHE_LOCK_DIR` from `envvars` before every run: those need not
+/// exist beforehand.
+fn created_by_apache2ctl(ctx: &Context<'_>, path: &str) -> bool {
+    let env = ctx.config.vars.env();
+    ["APACHE_RUN_DIR", "APACHE_LOCK_DIR"]
+        .iter()
+        .filter_map(|name| env.get(*name))
+        .any(|dir| {
+            server_root_relative(&ctx.config.server_root, dir).trim_end_matches('/')
+                == path.trim_end_matches('/')
+        })
+}
+
 pub struct ServerDirectoryInvalid;
 
 impl Rule for ServerDirectoryInvalid {
@@ -109,7 +124,7 @@ impl Rule for ServerDirectoryInvalid {
                 };
                 let Some(root) = root else { continue };
                 let path = server_root_relative(&root, &dir.value);
-                if is_directory(ctx, &path) != Some(false) {
+                if is_directory(ctx, &path) != Some(false) || created_by_apache2ctl(ctx, &path) {
                     continue;
                 }
                 let is_file = ctx.facts.file_size(&path).is_ok_and(|size| size.is_some());
