@@ -6,13 +6,14 @@
 
 use std::ops::Range;
 
-use crate::finding::{Finding, Label};
+use crate::finding::{Finding, HttpdPhase, Label};
 use crate::load::tree::{Config, Node, NodeId, RawArgs};
 use crate::model::expr::{self, ErrorKind, ExprError, Mode, Providers};
 use crate::rules::context::Context;
 use crate::source::{FileId, Span, TextRange, escape_like_httpd};
 use crate::syntax::{Quote, Word};
 
+use super::checked_nodes::printed_in;
 use super::regex::compiles_like_httpd;
 
 /// An expression and where it is written.
@@ -154,18 +155,6 @@ fn providers_at(ctx: &Context<'_>, id: NodeId) -> Providers {
     }
 }
 
-/// Whether a rule should look at this line: not an inactive line whose
-/// `${VAR}`s were never substituted, and not an active line whose module is
-/// not loaded (httpd stops at `Invalid command` first).
-pub(crate) fn worth_checking(ctx: &Context<'_>, id: NodeId, directive: &str) -> bool {
-    let node = ctx.node(id);
-    if node.active {
-        !ctx.loaded_specs(directive).is_empty()
-    } else {
-        !super::has_unsubstituted(node)
-    }
-}
-
 /// `strncasecmp(word, prefix, strlen(prefix)) == 0`: how modules spot
 /// `expr=`, `env=` and `hook=` clauses.
 pub(crate) fn has_prefix_ignore_case(word: &str, prefix: &str) -> bool {
@@ -215,6 +204,9 @@ pub(crate) fn report<'c>(
         });
     }
     f.help = Some(help);
+    if error.is_jammed() {
+        printed_in(f, HttpdPhase::Exit);
+    }
     f
 }
 

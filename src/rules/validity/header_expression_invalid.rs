@@ -4,7 +4,8 @@ use crate::load::tree::NodeId;
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, has_prefix_ignore_case, report, worth_checking};
+use super::checked_nodes::nodes_to_check;
+use super::expression::{ExprSource, has_prefix_ignore_case, report};
 use super::regex::compiles_like_httpd;
 
 crate::declare_rule! {
@@ -52,10 +53,7 @@ impl Rule for HeaderExpressionInvalid {
 
     fn check(&self, ctx: &mut Context<'_>) {
         for directive in ["Header", "RequestHeader"] {
-            for &id in ctx.named(directive) {
-                if !worth_checking(ctx, id, directive) {
-                    continue;
-                }
+            for (id, _) in nodes_to_check(ctx, directive) {
                 let Some(expressions) = header_expressions(ctx, id, directive == "Header") else {
                     continue;
                 };

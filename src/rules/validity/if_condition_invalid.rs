@@ -5,7 +5,8 @@ use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 use crate::syntax::Quote;
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::expression::{ExprSource, report};
+use super::has_unsubstituted;
 
 crate::declare_rule! {
     /// ## What it does
@@ -60,7 +61,7 @@ impl Rule for IfConditionInvalid {
     fn check(&self, ctx: &mut Context<'_>) {
         for section in ["<If", "<ElseIf"] {
             for &id in ctx.named(section) {
-                if worth_checking(ctx, id, section) && checked_by_ifsection(ctx, id) {
+                if checked_by_ifsection(ctx, id) {
                     check_condition(ctx, id, section);
                 }
             }
@@ -68,9 +69,13 @@ impl Rule for IfConditionInvalid {
     }
 }
 
-/// Whether httpd gets to the condition: `<If>` inside `<Limit>` fails its
-/// context check, and a line without its `>` fails first.
+/// Whether httpd gets to the condition (and apachelint can tell): not an
+/// inactive line whose `${VAR}`s were never substituted; not a line without
+/// its `>`, or inside `<Limit>` (both fail first).
 fn checked_by_ifsection(ctx: &Context<'_>, id: NodeId) -> bool {
+    if !ctx.node(id).active && has_unsubstituted(ctx.node(id)) {
+        return false;
+    }
     if matches!(
         ctx.node(id).kind,
         NodeKind::Section {

@@ -4,7 +4,8 @@ use crate::load::tree::NodeId;
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, has_prefix_ignore_case, report, worth_checking};
+use super::checked_nodes::nodes_to_check;
+use super::expression::{ExprSource, has_prefix_ignore_case, report};
 
 crate::declare_rule! {
     /// ## What it does
@@ -69,18 +70,15 @@ impl Rule for LogExpressionInvalid {
 
     fn check(&self, ctx: &mut Context<'_>) {
         for directive in ["CustomLog", "GlobalLog"] {
-            for &id in ctx.named(directive) {
-                if worth_checking(ctx, id, directive)
-                    && (directive == "CustomLog" || ctx.config.enclosing_vhost(id).is_none())
-                {
+            for (id, _) in nodes_to_check(ctx, directive) {
+                // GlobalLog in a <VirtualHost> fails its context check first.
+                if directive == "CustomLog" || ctx.config.enclosing_vhost(id).is_none() {
                     check_log_condition(ctx, id);
                 }
             }
         }
-        for &id in ctx.named("LogMessage") {
-            if worth_checking(ctx, id, "LogMessage") {
-                check_log_message(ctx, id);
-            }
+        for (id, _) in nodes_to_check(ctx, "LogMessage") {
+            check_log_message(ctx, id);
         }
     }
 }

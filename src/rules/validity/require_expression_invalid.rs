@@ -5,7 +5,8 @@ use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 use crate::syntax::words::next_word;
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::checked_nodes::nodes_to_check;
+use super::expression::{ExprSource, report};
 
 crate::declare_rule! {
     /// ## What it does
@@ -72,10 +73,8 @@ impl Rule for RequireExpressionInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for &id in ctx.named("Require") {
-            if worth_checking(ctx, id, "Require") {
-                check_require(ctx, id);
-            }
+        for (id, _) in nodes_to_check(ctx, "Require") {
+            check_require(ctx, id);
         }
     }
 }

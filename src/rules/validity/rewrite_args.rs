@@ -11,17 +11,14 @@
 
 use std::ops::Range;
 
+use super::c_numbers::is_c_space;
+
 /// The arguments of a RewriteCond/RewriteRule line, as byte ranges of its
 /// raw argument string; `None` for httpd's `bad argument line`.
 pub(crate) struct RewriteArgs {
     pub first: Range<usize>,
     pub second: Range<usize>,
     pub flags: Option<Range<usize>>,
-}
-
-/// C's `isspace`.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
 /// One argument from `at`: its range and whether it ended before the line.
@@ -36,10 +33,10 @@ fn argument(raw: &[u8], mut at: usize) -> (Range<usize>, bool) {
     let start = at;
     while at < raw.len() {
         let b = raw[at];
-        if (is_space(b) && quote.is_none()) || Some(b) == quote {
+        if (is_c_space(b) && quote.is_none()) || Some(b) == quote {
             return (start..at, true);
         }
-        at += if b == b'\\' && raw.get(at + 1).copied().is_some_and(is_space) {
+        at += if b == b'\\' && raw.get(at + 1).copied().is_some_and(is_c_space) {
             2
         } else {
             1
@@ -49,7 +46,7 @@ fn argument(raw: &[u8], mut at: usize) -> (Range<usize>, bool) {
 }
 
 fn skip_spaces(raw: &[u8], mut at: usize) -> usize {
-    while raw.get(at).copied().is_some_and(is_space) {
+    while raw.get(at).copied().is_some_and(is_c_space) {
         at += 1;
     }
     at
@@ -98,12 +95,12 @@ pub(crate) fn flags_are_valid(field: &[u8], names: &[&str]) -> bool {
 
 fn trim_spaces(mut bytes: &[u8]) -> &[u8] {
     while let [first, rest @ ..] = bytes
-        && is_space(*first)
+        && is_c_space(*first)
     {
         bytes = rest;
     }
     while let [rest @ .., last] = bytes
-        && is_space(*last)
+        && is_c_space(*last)
     {
         bytes = rest;
     }

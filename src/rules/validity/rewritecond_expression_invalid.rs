@@ -3,7 +3,8 @@
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::checked_nodes::nodes_to_check;
+use super::expression::{ExprSource, report};
 use super::rewrite_args::{flags_are_valid, split};
 
 crate::declare_rule! {
@@ -55,10 +56,7 @@ impl Rule for RewriteCondExpressionInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for &id in ctx.named("RewriteCond") {
-            if !worth_checking(ctx, id, "RewriteCond") {
-                continue;
-            }
+        for (id, _) in nodes_to_check(ctx, "RewriteCond") {
             let raw = ctx.config.raw_args(id).into_owned();
             let raw = raw.as_bytes();
             let Some(args) = split(raw) else { continue };

@@ -3,7 +3,8 @@
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::checked_nodes::nodes_to_check;
+use super::expression::{ExprSource, report};
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,10 +48,7 @@ impl Rule for SetEnvIfExprInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for &id in ctx.named("SetEnvIfExpr") {
-            if !worth_checking(ctx, id, "SetEnvIfExpr") {
-                continue;
-            }
+        for (id, _) in nodes_to_check(ctx, "SetEnvIfExpr") {
             let node = ctx.node(id);
             let source = ExprSource::argument(ctx.config, node, 0, 0)
                 .filter(|source| !source.text.is_empty());

@@ -3,7 +3,8 @@
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::checked_nodes::nodes_to_check;
+use super::expression::{ExprSource, report};
 
 crate::declare_rule! {
     /// ## What it does
@@ -53,10 +54,7 @@ impl Rule for SslRequireExpressionInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for &id in ctx.named("SSLRequire") {
-            if !worth_checking(ctx, id, "SSLRequire") {
-                continue;
-            }
+        for (id, _) in nodes_to_check(ctx, "SSLRequire") {
             let raw = ctx.config.raw_args(id);
             let quoted_whole =
                 raw.len() >= 2 && raw.starts_with(['"', '\'']) && raw.ends_with(['"', '\'']);

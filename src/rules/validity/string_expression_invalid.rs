@@ -4,7 +4,10 @@ use crate::load::tree::NodeId;
 use crate::model::expr::Mode;
 use crate::rules::context::{Context, Rule};
 
-use super::expression::{ExprSource, report, worth_checking};
+use super::c_numbers::atoi;
+use super::checked_nodes::nodes_to_check;
+use super::error_document_status::is_known_status;
+use super::expression::{ExprSource, report};
 
 crate::declare_rule! {
     /// ## What it does
@@ -90,10 +93,7 @@ impl Rule for StringExpressionInvalid {
 
     fn check(&self, ctx: &mut Context<'_>) {
         for directive in DIRECTIVES {
-            for &id in ctx.named(directive) {
-                if !worth_checking(ctx, id, directive) {
-                    continue;
-                }
+            for (id, _) in nodes_to_check(ctx, directive) {
                 for argument in string_arguments(ctx, id, directive) {
                     let node = ctx.node(id);
                     let Some(source) = ExprSource::argument(ctx.config, node, argument.index, 0)
@@ -175,7 +175,8 @@ fn string_arguments(ctx: &Context<'_>, id: NodeId, directive: &str) -> Vec<Strin
 /// 401, which httpd ignores) is an expression; a message gets a `"` in front.
 fn error_document(words: &[&str]) -> Option<StringArgument> {
     let [code, message] = words else { return None };
-    if !is_supported_status(atoi(code)) || message.eq_ignore_ascii_case("default") {
+    // An unknown status is `Unsupported HTTP response code` first (AL127).
+    if !is_known_status(atoi(code)) || message.eq_ignore_ascii_case("default") {
         return None;
     }
     let is_message = message.contains(' ') || !(message.starts_with('/') || is_url(message));
@@ -187,45 +188,6 @@ fn error_document(words: &[&str]) -> Option<StringArgument> {
         prefix: "Cannot parse expression in ErrorDocument: ".into(),
         lead: if is_message { "\"" } else { "" },
     })
-}
-
-/// `ap_index_of_response` knows the code (else `Unsupported HTTP response
-/// code` comes first).
-fn is_supported_status(code: i64) -> bool {
-    matches!(
-        code,
-        100..=103
-            | 200..=208
-            | 226
-            | 300..=305
-            | 307
-            | 308
-            | 400..=417
-            | 421..=424
-            | 426
-            | 428
-            | 429
-            | 431
-            | 451
-            | 500..=508
-            | 510
-            | 511
-    )
-}
-
-/// C's `atoi` on a word: optional sign, leading digits.
-fn atoi(word: &str) -> i64 {
-    let (sign, digits) = match word.as_bytes().first() {
-        Some(b'-') => (-1, &word[1..]),
-        Some(b'+') => (1, &word[1..]),
-        _ => (1, word),
-    };
-    sign * digits
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .fold(0i64, |acc, b| {
-            acc.saturating_mul(10).saturating_add(i64::from(b - b'0'))
-        })
 }
 
 /// `ap_is_url`: a scheme of letters, digits, `+`, `-`, `.` and a `:`.
