@@ -163,7 +163,7 @@ pub(crate) fn has_prefix_ignore_case(word: &str, prefix: &str) -> bool {
 }
 
 /// Reports `error` as httpd words it: `prefix` and the parser's message,
-/// or httpd's bare `flex scanner jammed`.
+/// or httpd's bare `flex scanner jammed` (printed on its own, at once).
 pub(crate) fn report<'c>(
     ctx: &'c mut Context<'_>,
     id: NodeId,
@@ -204,6 +204,11 @@ pub(crate) fn report<'c>(
         });
     }
     f.help = Some(help);
+    // The message is what the terminal shows (httpd's log escapes it); the
+    // echo keeps httpd's raw text for the httpd-format report.
+    if let Some(echo) = f.httpd.as_mut() {
+        echo.message = String::from_utf8_lossy(&message).into_owned();
+    }
     if error.is_jammed() {
         printed_in(f, HttpdPhase::Exit);
     }
