@@ -3,13 +3,56 @@
 //! once, with httpd's own message texts. In an inactive branch the same
 //! problems are latent warnings.
 
+mod alias_argument_context;
+mod alias_syntax;
 mod directive_context;
 mod directive_module_not_loaded;
+mod handler;
+mod header_directive_invalid;
+mod headers_syntax;
+mod http_status;
+mod invalid_regex;
+mod proxy_definition_invalid;
+mod proxy_parameter_ignored;
+mod proxy_parameter_invalid;
+mod proxy_pass_invalid;
+mod proxy_syntax;
+mod redirect_invalid;
+mod regex;
+mod rewrite_argument_missing;
+mod rewrite_base_invalid;
+mod rewrite_cond_without_rule;
+mod rewrite_flag_invalid;
+mod rewrite_map_file_missing;
+mod rewrite_map_invalid;
+mod rewrite_map_syntax;
+mod rewrite_nocase_ignored;
+mod rewrite_option_invalid;
+mod rewrite_syntax;
+mod setenvif_argument_missing;
+mod setenvif_syntax;
 mod unknown_directive;
 mod wrong_argument_count;
 
+pub use alias_argument_context::{ALIAS_ARGUMENT_CONTEXT, AliasArgumentContext};
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use header_directive_invalid::{HEADER_DIRECTIVE_INVALID, HeaderDirectiveInvalid};
+pub use invalid_regex::{INVALID_REGEX, InvalidRegex};
+pub use proxy_definition_invalid::{PROXY_DEFINITION_INVALID, ProxyDefinitionInvalid};
+pub use proxy_parameter_ignored::{PROXY_PARAMETER_IGNORED, ProxyParameterIgnored};
+pub use proxy_parameter_invalid::{PROXY_PARAMETER_INVALID, ProxyParameterInvalid};
+pub use proxy_pass_invalid::{PROXY_PASS_INVALID, ProxyPassInvalid};
+pub use redirect_invalid::{REDIRECT_INVALID, RedirectInvalid};
+pub use rewrite_argument_missing::{REWRITE_ARGUMENT_MISSING, RewriteArgumentMissing};
+pub use rewrite_base_invalid::{REWRITE_BASE_INVALID, RewriteBaseInvalid};
+pub use rewrite_cond_without_rule::{REWRITE_COND_WITHOUT_RULE, RewriteCondWithoutRule};
+pub use rewrite_flag_invalid::{REWRITE_FLAG_INVALID, RewriteFlagInvalid};
+pub use rewrite_map_file_missing::{REWRITE_MAP_FILE_MISSING, RewriteMapFileMissing};
+pub use rewrite_map_invalid::{REWRITE_MAP_INVALID, RewriteMapInvalid};
+pub use rewrite_nocase_ignored::{REWRITE_NOCASE_IGNORED, RewriteNocaseIgnored};
+pub use rewrite_option_invalid::{REWRITE_OPTION_INVALID, RewriteOptionInvalid};
+pub use setenvif_argument_missing::{SETENVIF_ARGUMENT_MISSING, SetenvifArgumentMissing};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
 
