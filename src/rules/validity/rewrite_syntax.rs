@@ -192,11 +192,16 @@ fn lex_flags(field: &Piece) -> Result<Vec<Flag>, RewriteProblem> {
             Some(eq) => (&buf[key..key + eq], &buf[key + eq + 1..key_end]),
             None => (&buf[key..key_end], &[][..]),
         };
-        let start = field.range.start + key;
+        // An empty flag has no extent of its own: point at the field.
+        let range = if key_end > key {
+            field.range.start + key..field.range.start + key_end
+        } else {
+            field.range.clone()
+        };
         flags.push(Flag {
             key: String::from_utf8_lossy(key_text).into_owned(),
             value: String::from_utf8_lossy(value).into_owned(),
-            range: start..field.range.start + key_end.max(key),
+            range,
         });
         key = next + 1;
     }
