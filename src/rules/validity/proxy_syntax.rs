@@ -174,32 +174,66 @@ fn find_worker<'w>(
         .max_by_key(|w| w.name.len())
 }
 
-/// `ap_proxy_strcmp_ematch`: `$N` in the pattern matches anything, `\`
-/// escapes.
+/// `ap_proxy_strcmp_ematch` matches (0): `$N` in the pattern matches any
+/// run of characters, `\\` escapes, and the text may go on after the
+/// pattern ends. Memoised, so hostile patterns stay cheap; absurdly long
+/// inputs count as no match.
 fn strcmp_ematch(text: &str, pattern: &str) -> bool {
     let (t, p) = (text.as_bytes(), pattern.as_bytes());
-    let (mut x, mut y) = (0, 0);
-    while y < p.len() {
-        if p[y] == b'$' && p.get(y + 1).is_some_and(u8::is_ascii_digit) {
-            let mut rest = y + 2;
-            while p.get(rest) == Some(&b'$') && p.get(rest + 1).is_some_and(u8::is_ascii_digit) {
-                rest += 2;
-            }
-            if rest >= p.len() {
-                return true;
-            }
-            return (x..=t.len()).any(|start| strcmp_ematch(&text[start..], &pattern[rest..]));
+    if t.len().saturating_mul(p.len()) > 1_000_000 {
+        return false;
+    }
+    let mut memo = vec![None; (t.len() + 1) * (p.len() + 1)];
+    ematch(t, p, 0, 0, &mut memo) == 0
+}
+
+/// The C function's result for `text[x..]` against `pattern[y..]`: 0 match,
+/// 1 differ, -1 text ran out, -2 pattern ends in a backslash.
+fn ematch(t: &[u8], p: &[u8], mut x: usize, mut y: usize, memo: &mut [Option<i8>]) -> i8 {
+    let key = x * (p.len() + 1) + y;
+    if let Some(known) = memo[key] {
+        return known;
+    }
+    let is_ref = |y: usize| p.get(y) == Some(&b'$') && p.get(y + 1).is_some_and(u8::is_ascii_digit);
+    let result = loop {
+        if y >= p.len() {
+            break 0;
         }
-        if p[y] == b'\\' && y + 1 < p.len() {
+        if is_ref(y) {
+            while is_ref(y) {
+                y += 2;
+            }
+            if y >= p.len() {
+                break 0;
+            }
+            let mut found = -1;
+            while x < t.len() {
+                let r = ematch(t, p, x, y, memo);
+                x += 1;
+                if r != 1 {
+                    found = r;
+                    break;
+                }
+            }
+            break found;
+        }
+        if x >= t.len() {
+            break -1;
+        }
+        if p[y] == b'\\' {
             y += 1;
+            if y >= p.len() {
+                break -2;
+            }
         }
-        if t.get(x) != Some(&p[y]) {
-            return false;
+        if t[x] != p[y] {
+            break 1;
         }
         x += 1;
         y += 1;
-    }
-    x == t.len()
+    };
+    memo[key] = Some(result);
+    result
 }
 
 /// `ap_proxy_de_socketfy`: a `unix:/path|scheme://…` URL as the part after
@@ -759,16 +793,19 @@ fn c_atol(s: &str) -> i64 {
         .map_or(if digits.is_empty() { 0 } else { i64::MAX }, |n| sign * n)
 }
 
-/// C's `atof`, enough for load factors: a decimal number prefix.
+/// C's `atof`: the longest prefix that reads as a number.
 fn c_atof(s: &str) -> f64 {
-    let t = s.trim_start();
-    let end = t
+    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    let candidate_ends = t
         .char_indices()
-        .take_while(|&(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
         .map(|(i, c)| i + c.len_utf8())
-        .last()
-        .unwrap_or(0);
-    t[..end].parse().unwrap_or(0.0)
+        .take(64)
+        .collect::<Vec<_>>();
+    candidate_ends
+        .iter()
+        .rev()
+        .find_map(|&end| t[..end].parse::<f64>().ok())
+        .unwrap_or(0.0)
 }
 
 /// A `key=value` word: key, value, and the word's span.
@@ -1616,8 +1653,19 @@ mod tests {
     }
 
     #[test]
-    fn ematch() {
+    fn ematch_like_httpd() {
         assert!(strcmp_ematch("http://host:8080/x", "http://host:8080$1"));
+        assert!(strcmp_ematch("http://host/a/b", "http://host/$1/b"));
+        assert!(strcmp_ematch("http://host/abc", "http://host/a"));
         assert!(!strcmp_ematch("http://other/x", "http://host$1"));
+        let long = "a".repeat(500);
+        assert!(!strcmp_ematch(&long, &"$1b".repeat(100)));
+    }
+
+    #[test]
+    fn atof_prefix() {
+        assert_eq!(c_atof("0.5e1"), 5.0);
+        assert_eq!(c_atof("50x"), 50.0);
+        assert_eq!(c_atof("abc"), 0.0);
     }
 }
