@@ -250,3 +250,17 @@ mod tests {
         assert_eq!(format_problem("expr=%{x"), None);
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use proptest::prelude::*;
+
+    use super::format_problem;
+
+    proptest! {
+        #[test]
+        fn never_panics(format in "[%{}a-zé\\\\]{0,20}") {
+            let _ = format_problem(&format);
+        }
+    }
+}

@@ -1669,3 +1669,25 @@ mod tests {
         assert_eq!(c_atof("abc"), 0.0);
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use proptest::prelude::*;
+
+    use super::{check_worker_param, define_balancer, define_worker, parse_timeout, strcmp_ematch};
+
+    proptest! {
+        #[test]
+        fn never_panics(url in "[a-z:/\\[\\]@$0-9|.é%*?-]{0,40}", value in "[-+0-9a-z .é]{0,12}") {
+            let _ = define_worker(&url, true);
+            let _ = define_worker(&url, false);
+            let _ = define_balancer(&url);
+            let _ = strcmp_ematch(&url, &value);
+            let _ = strcmp_ematch(&value, &url);
+            let _ = parse_timeout(&value, "s");
+            for key in ["loadfactor", "acquire", "addressttl", "status", "iobuffersize", "hcinterval"] {
+                let _ = check_worker_param(key, &value, true);
+            }
+        }
+    }
+}

@@ -148,3 +148,19 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::read_map_source;
+
+    proptest! {
+        #[test]
+        fn never_panics(source in "[a-zA-Z:=/é \"'\\\\.]{0,24}") {
+            let _ = read_map_source(&source, Path::new("/etc/apache2"), false);
+        }
+    }
+}

@@ -523,3 +523,18 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use proptest::prelude::*;
+
+    use super::{check_cond, check_rule};
+
+    proptest! {
+        #[test]
+        fn never_panics(line in "[ \\[\\]=,!\"'\\\\a-zA-Z0-9^$(){}é-]{0,40}") {
+            let _ = check_rule(&line);
+            let _ = check_cond(&line);
+        }
+    }
+}
