@@ -48,6 +48,7 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::PROXY_PARAMETER_INVALID,
     &validity::PROXY_DEFINITION_INVALID,
     &validity::PROXY_PARAMETER_IGNORED,
+    &validity::PROXY_SCHEME_HANDLER_MISSING,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -74,6 +75,7 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::ProxyParameterInvalid,
     &validity::ProxyDefinitionInvalid,
     &validity::ProxyParameterIgnored,
+    &validity::ProxySchemeHandlerMissing,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

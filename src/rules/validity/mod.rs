@@ -16,6 +16,7 @@ mod proxy_definition_invalid;
 mod proxy_parameter_ignored;
 mod proxy_parameter_invalid;
 mod proxy_pass_invalid;
+mod proxy_scheme_handler_missing;
 mod proxy_syntax;
 mod redirect_invalid;
 mod regex;
@@ -43,6 +44,7 @@ pub use proxy_definition_invalid::{PROXY_DEFINITION_INVALID, ProxyDefinitionInva
 pub use proxy_parameter_ignored::{PROXY_PARAMETER_IGNORED, ProxyParameterIgnored};
 pub use proxy_parameter_invalid::{PROXY_PARAMETER_INVALID, ProxyParameterInvalid};
 pub use proxy_pass_invalid::{PROXY_PASS_INVALID, ProxyPassInvalid};
+pub use proxy_scheme_handler_missing::{PROXY_SCHEME_HANDLER_MISSING, ProxySchemeHandlerMissing};
 pub use redirect_invalid::{REDIRECT_INVALID, RedirectInvalid};
 pub use rewrite_argument_missing::{REWRITE_ARGUMENT_MISSING, RewriteArgumentMissing};
 pub use rewrite_base_invalid::{REWRITE_BASE_INVALID, RewriteBaseInvalid};
