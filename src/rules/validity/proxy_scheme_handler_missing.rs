@@ -11,7 +11,7 @@ crate::declare_rule! {
     /// mod_proxy_http (or mod_proxy_wstunnel for `ws`), `balancer://` mod_proxy_balancer,
     /// `fcgi://` mod_proxy_fcgi, `ajp://` mod_proxy_ajp, `h2://`/`h2c://` mod_proxy_http2,
     /// `scgi://`, `uwsgi://`, `ftp://` and `fd://` their own modules. mod_proxy alone
-    /// handles none of them.
+    /// handles none of them, and no module handles a misspelled scheme (`htp://`).
     ///
     /// ## Why is this risky?
     /// `apache2 -t` passes and the server starts, but every request the mapping matches fails
@@ -48,7 +48,7 @@ crate::declare_rule! {
 pub struct ProxySchemeHandlerMissing;
 
 /// Schemes and the modules that can handle them.
-const HANDLERS: [(&str, &[&str]); 12] = [
+const HANDLERS: [(&str, &[&str]); 13] = [
     ("http", &["proxy_http_module"]),
     ("https", &["proxy_http_module"]),
     ("ws", &["proxy_http_module", "proxy_wstunnel_module"]),
@@ -61,6 +61,7 @@ const HANDLERS: [(&str, &[&str]); 12] = [
     ("scgi", &["proxy_scgi_module"]),
     ("uwsgi", &["proxy_uwsgi_module"]),
     ("ftp", &["proxy_ftp_module"]),
+    ("fd", &["proxy_fdpass_module"]),
 ];
 
 impl Rule for ProxySchemeHandlerMissing {
@@ -83,6 +84,16 @@ impl Rule for ProxySchemeHandlerMissing {
                     continue;
                 };
                 let Some((_, modules)) = HANDLERS.iter().find(|(s, _)| *s == scheme) else {
+                    let f = ctx.report(
+                        id,
+                        node.arg_span(index),
+                        format!("no proxy module handles the {scheme}:// scheme: requests proxied here fail with 500 (AH01144)"),
+                    );
+                    f.primary_label = Some("unknown proxy scheme".to_string());
+                    f.help = Some(
+                        "proxy schemes: http, https, ws, wss, balancer, fcgi, ajp, h2, h2c, scgi, uwsgi, ftp, fd"
+                            .to_string(),
+                    );
                     continue;
                 };
                 if modules.iter().any(|m| ctx.has_module(m)) {
