@@ -2,7 +2,7 @@
 //! a renamed rule keeps its code.
 
 use super::{Rule, RuleMeta};
-use super::{load, syntax, validity};
+use super::{change, hygiene, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -26,7 +26,6 @@ pub static ALL: &[&RuleMeta] = &[
     &load::MACRO_USE_INVALID,
     &load::MACRO_DEFINITION_WARNING,
     &load::SERVER_ROOT_INVALID,
-    &load::SECTION_FROM_VARIABLE,
     &validity::UNKNOWN_DIRECTIVE,
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
@@ -49,6 +48,19 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::PROXY_DEFINITION_INVALID,
     &validity::PROXY_PARAMETER_IGNORED,
     &validity::PROXY_SCHEME_HANDLER_MISSING,
+    &validity::ERROR_DIRECTIVE,
+    &change::LISTEN_REMOVED,
+    &change::VHOST_REMOVED,
+    &change::SERVERNAME_ALIAS_REMOVED,
+    &change::SERVERNAME_COLLISION,
+    &change::DEFAULT_VHOST_CHANGED,
+    &change::VHOST_ADDRESS_NOT_LISTENED,
+    &change::TRAFFIC_REROUTED,
+    &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
+    &hygiene::VHOST_PORT_NOT_LISTENED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -76,6 +88,16 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::ProxyDefinitionInvalid,
     &validity::ProxyParameterIgnored,
     &validity::ProxySchemeHandlerMissing,
+    &validity::ErrorDirective,
+    &change::ListenRemoved,
+    &change::VhostRemoved,
+    &change::ServernameAliasRemoved,
+    &change::ServernameCollision,
+    &change::DefaultVhostChanged,
+    &change::VhostAddressNotListened,
+    &change::TrafficRerouted,
+    &change::AllowOverrideBreaksHtaccess,
+    &hygiene::VhostPortNotListened,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

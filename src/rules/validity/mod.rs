@@ -7,6 +7,7 @@ mod alias_argument_context;
 mod alias_syntax;
 mod directive_context;
 mod directive_module_not_loaded;
+mod error_directive;
 mod handler;
 mod header_directive_invalid;
 mod headers_syntax;
@@ -38,6 +39,7 @@ mod wrong_argument_count;
 pub use alias_argument_context::{ALIAS_ARGUMENT_CONTEXT, AliasArgumentContext};
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use header_directive_invalid::{HEADER_DIRECTIVE_INVALID, HeaderDirectiveInvalid};
 pub use invalid_regex::{INVALID_REGEX, InvalidRegex};
 pub use proxy_definition_invalid::{PROXY_DEFINITION_INVALID, ProxyDefinitionInvalid};
@@ -80,4 +82,19 @@ pub(crate) fn invalid_command_message(name: &str) -> String {
 /// branches are never substituted): their values say nothing.
 pub(crate) fn has_unsubstituted(node: &Node) -> bool {
     node.args.iter().any(|a| a.value.contains("${")) || node.name.contains("${")
+}
+
+/// The registry entries a check should use for a node: those of loaded
+/// modules; in an inactive branch (whose condition usually loads the module)
+/// any module's.
+pub(crate) fn checked_specs(
+    ctx: &crate::rules::Context<'_>,
+    id: crate::load::tree::NodeId,
+) -> Vec<&'static crate::model::registry::DirectiveSpec> {
+    let loaded = ctx.loaded_specs_of(id);
+    if loaded.is_empty() && !ctx.node(id).active {
+        ctx.specs(id).iter().collect()
+    } else {
+        loaded
+    }
 }
