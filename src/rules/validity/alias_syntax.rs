@@ -8,8 +8,9 @@
 use crate::load::tree::NodeId;
 use crate::rules::context::Context;
 
+use super::c_numbers::atoi;
 use super::handler::{
-    Refusal, arity_accepted, c_atoi, directory_or_files_parent, enclosing_named, handled_nodes,
+    Refusal, arity_accepted, directory_or_files_parent, enclosing_named, handled_nodes,
     in_directory_context,
 };
 use super::http_status::is_redirect;
@@ -35,7 +36,7 @@ const REDIRECTS: [(&str, i32, bool); 4] = [
 pub(crate) fn redirect_problems(ctx: &Context<'_>) -> Vec<(NodeId, RedirectProblem)> {
     let mut out = Vec::new();
     for (name, status, use_regex) in REDIRECTS {
-        for id in handled_nodes(ctx, name, "alias_module") {
+        for id in handled_nodes(ctx, name) {
             if arity_accepted(ctx, id)
                 && let Some(problem) = redirect_problem(ctx, id, status, use_regex)
             {
@@ -69,7 +70,7 @@ fn redirect_problem(
     } else if arg1.eq_ignore_ascii_case("gone") {
         (410, -1)
     } else if arg1.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        let status = c_atoi(arg1);
+        let status = atoi(arg1);
         (status, if is_redirect(status) { 1 } else { -1 })
     } else {
         (default_status, 0)
@@ -143,7 +144,7 @@ fn is_url(u: &str) -> bool {
 pub(crate) fn alias_refusals(ctx: &Context<'_>) -> Vec<(NodeId, Refusal)> {
     let mut out = Vec::new();
     for name in ["Alias", "ScriptAlias"] {
-        for id in handled_nodes(ctx, name, "alias_module") {
+        for id in handled_nodes(ctx, name) {
             if !arity_accepted(ctx, id) {
                 continue;
             }
@@ -194,7 +195,7 @@ pub(crate) fn alias_refusals(ctx: &Context<'_>) -> Vec<(NodeId, Refusal)> {
 pub(crate) fn regex_refusals(ctx: &Context<'_>) -> Vec<(NodeId, Refusal)> {
     let mut out = Vec::new();
     for name in ["AliasMatch", "ScriptAliasMatch"] {
-        for id in handled_nodes(ctx, name, "alias_module") {
+        for id in handled_nodes(ctx, name) {
             if !arity_accepted(ctx, id) {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! What a directive handler sees, for rules that re-run a module's handler:
 //! which nodes to check, the raw argument string with a way back to file
-//! spans, C's `atoi` and `isspace`, and the escaping httpd's error log applies
-//! to the message it prints.
+//! spans, and the escaping httpd's error log applies to the message it
+//! prints.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -10,6 +10,7 @@ use crate::load::tree::{NodeId, RawArgs};
 use crate::rules::context::Context;
 use crate::source::{Span, TextRange};
 
+use super::checked_nodes::nodes_to_check;
 use super::has_unsubstituted;
 use super::regex::RegexError;
 
@@ -58,12 +59,18 @@ impl Refusal {
     }
 }
 
-/// The nodes named `name` (any case) that httpd would hand to `module`'s
-/// handler: active ones when the module is loaded (without it, `Invalid
-/// command` comes first), and inactive ones whose arguments were
-/// substituted (a latent problem stays one whatever loads the module).
-pub(crate) fn handled_nodes(ctx: &Context<'_>, name: &str, module: &str) -> Vec<NodeId> {
-    let loaded = ctx.has_module(module);
+/// The nodes named `name` whose handler httpd would run: directives as
+/// [`nodes_to_check`] picks them (active ones of a loaded module, where they
+/// are allowed; inactive ones whose words were substituted), and `<Section`
+/// nodes likewise (active when their module is loaded).
+pub(crate) fn handled_nodes(ctx: &Context<'_>, name: &str) -> Vec<NodeId> {
+    if !name.starts_with('<') {
+        return nodes_to_check(ctx, name)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+    }
+    let loaded = !ctx.loaded_specs(name).is_empty();
     ctx.named(name)
         .iter()
         .copied()
@@ -178,44 +185,6 @@ impl<'a> RawLine<'a> {
     }
 }
 
-/// C's `isspace` in the C locale.
-pub(crate) fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// C's `atoi` as glibc computes it (`(int) strtol(s, NULL, 10)`): leading
-/// spaces, an optional sign, digits; a `long` overflow saturates and is then
-/// truncated to `int`.
-pub(crate) fn c_atoi(s: &str) -> i32 {
-    let bytes = s.as_bytes();
-    let mut i = bytes.iter().take_while(|&&b| is_c_space(b)).count();
-    let negative = match bytes.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
-    // Accumulated negatively, as strtol does, so LONG_MIN fits.
-    let mut value: i64 = 0;
-    for &b in bytes[i.min(bytes.len())..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-    {
-        value = value.saturating_mul(10).saturating_sub(i64::from(b - b'0'));
-    }
-    let value = if negative {
-        value
-    } else {
-        value.checked_neg().unwrap_or(i64::MAX)
-    };
-    value as i32
-}
-
 /// A message as httpd's error log prints it (`ap_escape_errorlog_item`):
 /// backslashes doubled, control and non-ASCII bytes as `\xhh` (`\n`, `\t`
 /// … by name); quotes stay as they are.
@@ -238,18 +207,7 @@ pub(crate) fn logged(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{c_atoi, logged};
-
-    #[test]
-    fn atoi_like_glibc() {
-        assert_eq!(c_atoi("301"), 301);
-        assert_eq!(c_atoi("30x"), 30);
-        assert_eq!(c_atoi(" -5"), -5);
-        assert_eq!(c_atoi("abc"), 0);
-        assert_eq!(c_atoi(""), 0);
-        assert_eq!(c_atoi("99999999999999999999"), -1);
-        assert_eq!(c_atoi("-99999999999999999999"), 0);
-    }
+    use super::logged;
 
     #[test]
     fn log_escaping() {

@@ -38,7 +38,7 @@ const FORMAT_TAGS: &[u8] = b"Dteslib";
 pub(crate) fn problems(ctx: &Context<'_>) -> Vec<(NodeId, HeaderProblem)> {
     let mut out = Vec::new();
     for name in ["Header", "RequestHeader"] {
-        for id in handled_nodes(ctx, name, "headers_module") {
+        for id in handled_nodes(ctx, name) {
             if let Some(problem) = problem(ctx, id, name == "Header") {
                 out.push((id, problem));
             }

@@ -56,16 +56,16 @@ crate::declare_rule! {
 
 pub struct InvalidRegex;
 
-/// The regex sections: name, module, and whether the regex is the first
-/// argument (`*Match`) or follows a `~`.
-const SECTIONS: [(&str, &str, bool); 7] = [
-    ("Directory", "core_module", false),
-    ("DirectoryMatch", "core_module", true),
-    ("Files", "core_module", false),
-    ("FilesMatch", "core_module", true),
-    ("Location", "core_module", false),
-    ("LocationMatch", "core_module", true),
-    ("ProxyMatch", "proxy_module", true),
+/// The regex sections, and whether the regex is the first argument
+/// (`*Match`) or follows a `~`.
+const SECTIONS: [(&str, bool); 7] = [
+    ("Directory", false),
+    ("DirectoryMatch", true),
+    ("Files", false),
+    ("FilesMatch", true),
+    ("Location", false),
+    ("LocationMatch", true),
+    ("ProxyMatch", true),
 ];
 
 impl Rule for InvalidRegex {
@@ -74,15 +74,15 @@ impl Rule for InvalidRegex {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for (name, module, is_match) in SECTIONS {
-            for id in handled_nodes(ctx, &format!("<{name}"), module) {
+        for (name, is_match) in SECTIONS {
+            for id in handled_nodes(ctx, &format!("<{name}")) {
                 if let Some(refusal) = section_regex(ctx, id, name, is_match) {
                     refusal.report(ctx, id);
                 }
             }
         }
         for name in ["RewriteRule", "RewriteCond"] {
-            for id in handled_nodes(ctx, name, "rewrite_module") {
+            for id in handled_nodes(ctx, name) {
                 let raw = RawLine::of(ctx, id);
                 let checked = if name == "RewriteRule" {
                     check_rule(&raw.text).err()

@@ -71,7 +71,7 @@ impl Rule for ProxySchemeHandlerMissing {
 
     fn check(&self, ctx: &mut Context<'_>) {
         for name in ["ProxyPass", "ProxyPassMatch", "BalancerMember"] {
-            for id in handled_nodes(ctx, name, "proxy_module") {
+            for id in handled_nodes(ctx, name) {
                 let node = ctx.node(id);
                 if !node.active {
                     continue;

@@ -18,8 +18,9 @@ use crate::load::tree::{NodeId, NodeKind};
 use crate::rules::context::Context;
 use crate::source::Span;
 
+use super::c_numbers::{atof, atoi, atol, timeout_parameter};
 use super::handler::{
-    Refusal, arity_accepted, c_atoi, directory_or_files_parent, enclosing_named, handled_nodes,
+    Refusal, arity_accepted, directory_or_files_parent, enclosing_named, handled_nodes,
     in_directory_context,
 };
 use super::regex::compile_like_httpd;
@@ -61,14 +62,14 @@ pub(crate) fn findings(ctx: &Context<'_>) -> Vec<ProxyFinding> {
     }
     // Inactive lines: what needs no knowledge of earlier definitions.
     for name in PROXY_DIRECTIVES {
-        for id in handled_nodes(ctx, name, "proxy_module") {
+        for id in handled_nodes(ctx, name) {
             if !ctx.node(id).active {
                 walk.node(id, None);
             }
         }
     }
     for name in ["<Proxy", "<ProxyMatch"] {
-        for id in handled_nodes(ctx, name, "proxy_module") {
+        for id in handled_nodes(ctx, name) {
             if !ctx.node(id).active {
                 walk.proxy_section(id, None);
             }
@@ -485,51 +486,6 @@ fn is_balancer_name(name: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("balancer:"))
 }
 
-/// `ap_timeout_parameter_parse`: a non-negative number with an optional
-/// unit (`s`, `ms`, `mi`, `h`; `default_unit` without one), in microseconds.
-fn parse_timeout(value: &str, default_unit: &str) -> Option<i64> {
-    let t = value.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let (negative, digits_from) = match t.as_bytes().first() {
-        Some(b'-') => (true, 1),
-        Some(b'+') => (false, 1),
-        _ => (false, 0),
-    };
-    let digits_len = t[digits_from..]
-        .bytes()
-        .take_while(u8::is_ascii_digit)
-        .count();
-    let digits = &t[digits_from..digits_from + digits_len];
-    let number: i64 = if digits.is_empty() {
-        0
-    } else {
-        digits.parse().ok()?
-    };
-    let consumed = if digits.is_empty() {
-        0
-    } else {
-        (value.len() - t.len()) + digits_from + digits_len
-    };
-    let unit = match &value[consumed..] {
-        "" => default_unit,
-        rest => rest,
-    };
-    if negative && number > 0 {
-        return None;
-    }
-    let mut unit_chars = unit.bytes();
-    let micros_per = match unit_chars.next() {
-        Some(b's') => 1_000_000,
-        Some(b'h') => 3_600_000_000,
-        Some(b'm') => match unit_chars.next() {
-            Some(b's') => 1_000,
-            Some(b'i') => 60_000_000,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    number.checked_mul(micros_per)
-}
-
 /// Longest values of the worker's fixed-size fields (size - 1).
 const MAX_ROUTE: usize = 63;
 const MAX_SCHEME_FIELD: usize = 15;
@@ -553,8 +509,7 @@ const HC_METHODS: [(&str, bool); 10] = [
 ];
 
 /// `set_worker_param` (and mod_proxy_hcheck's `set_worker_hc_param` when it
-/// is loaded): `Ok(true)` for a parameter whose check needs definitions
-/// apachelint does not follow (`hctemplate`, `hcexpr`).
+/// is loaded): httpd's refusal of a worker parameter, if any.
 fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> {
     let k = key.to_ascii_lowercase();
     let on_off = |what: &str| {
@@ -564,7 +519,7 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
             Err(format!("{what} must be On|Off"))
         }
     };
-    let int = c_atoi(val);
+    let int = atoi(val);
     let fail = |cond: bool, message: &str| {
         if cond {
             Err(message.to_string())
@@ -574,7 +529,7 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
     };
     match k.as_str() {
         "loadfactor" => {
-            let scaled = (c_atof(val) * 100.0) as i64;
+            let scaled = (atof(val) * 100.0) as i64;
             fail(
                 !(100..=10000).contains(&scaled),
                 "LoadFactor must be a number between 1..100",
@@ -585,13 +540,13 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
         "min" => fail(int < 0, "Min must be a positive number"),
         "max" => fail(int < 0, "Max must be a positive number"),
         "smax" => fail(int < 0, "Smax must be a positive number"),
-        "acquire" => match parse_timeout(val, "ms") {
+        "acquire" => match timeout_parameter(val, "ms") {
             None => Err("Acquire timeout has wrong format".to_string()),
             Some(t) => fail(t < 1000, "Acquire must be at least one millisecond"),
         },
         "timeout" => fail(int < 1, "Timeout must be at least one second"),
         "iobuffersize" => {
-            let size = c_atol(val);
+            let size = atol(val);
             fail(
                 size < 512 && size != 0,
                 "IOBufferSize must be >= 512 bytes, or 0 for system default.",
@@ -606,7 +561,7 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
         "enablereuse" => on_off("EnableReuse"),
         "addressttl" => {
             let ok = val == "-1"
-                || parse_timeout(val, "s")
+                || timeout_parameter(val, "s")
                     .is_some_and(|t| t <= i64::from(i32::MAX) * 1_000_000 && t % 1_000_000 == 0);
             fail(
                 !ok,
@@ -632,7 +587,7 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
             !(0..=1000).contains(&int),
             "flushwait must be <= 1000, or 0 for system default of 10 millseconds.",
         ),
-        "ping" => match parse_timeout(val, "s") {
+        "ping" => match timeout_parameter(val, "s") {
             None => Err("Ping/Pong timeout has wrong format".to_string()),
             Some(t) => fail(
                 t < 1000,
@@ -640,7 +595,7 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
             ),
         },
         "lbset" => fail(!(0..=99).contains(&int), "lbset must be between 0 and 99"),
-        "connectiontimeout" => match parse_timeout(val, "s") {
+        "connectiontimeout" => match timeout_parameter(val, "s") {
             None => Err("Connectiontimeout has wrong format".to_string()),
             Some(t) => fail(
                 t < 1000,
@@ -656,7 +611,7 @@ fn check_worker_param(key: &str, val: &str, hcheck: bool) -> Result<(), String> 
             "upgrade protocol length must be < 16 characters",
         ),
         "responsefieldsize" => fail(
-            c_atol(val) < 0,
+            atol(val) < 0,
             "ResponseFieldSize must be greater than 0 bytes, or 0 for system default.",
         ),
         "secret" => fail(
@@ -679,15 +634,15 @@ fn check_hc_param(key: &str, val: &str) -> Result<(), String> {
             Some((_, false)) => Err(format!("Health check method {val} not (yet) implemented")),
             None => Err("Unknown method".to_string()),
         },
-        "hcinterval" => match parse_timeout(val, "s") {
+        "hcinterval" => match timeout_parameter(val, "s") {
             None => Err("Unparse-able hcinterval setting".to_string()),
             Some(t) if t < 100_000 => {
                 Err("Interval must be a positive value greater than 100ms".to_string())
             }
             Some(_) => Ok(()),
         },
-        "hcpasses" if c_atoi(val) < 0 => Err("Passes must be a positive value".to_string()),
-        "hcfails" if c_atoi(val) < 0 => Err("Fails must be a positive value".to_string()),
+        "hcpasses" if atoi(val) < 0 => Err("Passes must be a positive value".to_string()),
+        "hcfails" if atoi(val) < 0 => Err("Fails must be a positive value".to_string()),
         "hcpasses" | "hcfails" => Ok(()),
         "hcuri" if val.len() > MAX_ROUTE => {
             Err("Health check uri length must be < 64 characters".to_string())
@@ -737,9 +692,9 @@ fn check_balancer_param(ctx: &Context<'_>, key: &str, val: &str) -> Result<(), S
         }
         "stickysessionsep" => Ok(()),
         "nofailover" => on_off("failover must be On|Off"),
-        "timeout" if c_atoi(val) < 1 => Err("timeout must be at least one second".to_string()),
+        "timeout" if atoi(val) < 1 => Err("timeout must be at least one second".to_string()),
         "timeout" => Ok(()),
-        "maxattempts" if c_atoi(val) < 0 => {
+        "maxattempts" if atoi(val) < 0 => {
             Err("maximum number of attempts must be a positive number".to_string())
         }
         "maxattempts" => Ok(()),
@@ -758,7 +713,7 @@ fn check_balancer_param(ctx: &Context<'_>, key: &str, val: &str) -> Result<(), S
             let all_valid = val
                 .split([',', ' '])
                 .filter(|s| !s.is_empty())
-                .all(|s| (100..600).contains(&c_atoi(s)));
+                .all(|s| (100..600).contains(&atoi(s)));
             if all_valid {
                 Ok(())
             } else {
@@ -770,42 +725,13 @@ fn check_balancer_param(ctx: &Context<'_>, key: &str, val: &str) -> Result<(), S
             Err("Provided nonce is too large".to_string())
         }
         "nonce" => Ok(()),
-        "growth" if !(1..=100).contains(&c_atoi(val)) => {
+        "growth" if !(1..=100).contains(&atoi(val)) => {
             Err("growth must be between 1 and 100".to_string())
         }
         "growth" => Ok(()),
         "forcerecovery" => on_off("forcerecovery must be On|Off"),
         _ => Err("unknown Balancer parameter".to_string()),
     }
-}
-
-/// C's `atol` (a `long` is 64 bits here).
-fn c_atol(s: &str) -> i64 {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let (sign, rest) = match t.as_bytes().first() {
-        Some(b'-') => (-1, &t[1..]),
-        Some(b'+') => (1, &t[1..]),
-        _ => (1, t),
-    };
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits
-        .parse::<i64>()
-        .map_or(if digits.is_empty() { 0 } else { i64::MAX }, |n| sign * n)
-}
-
-/// C's `atof`: the longest prefix that reads as a number.
-fn c_atof(s: &str) -> f64 {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let candidate_ends = t
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take(64)
-        .collect::<Vec<_>>();
-    candidate_ends
-        .iter()
-        .rev()
-        .find_map(|&end| t[..end].parse::<f64>().ok())
-        .unwrap_or(0.0)
 }
 
 /// A `key=value` word: key, value, and the word's span.
@@ -1642,17 +1568,6 @@ mod tests {
     }
 
     #[test]
-    fn timeouts() {
-        assert_eq!(parse_timeout("5", "s"), Some(5_000_000));
-        assert_eq!(parse_timeout("5ms", "s"), Some(5_000));
-        assert_eq!(parse_timeout("2mi", "s"), Some(120_000_000));
-        assert_eq!(parse_timeout("", "ms"), Some(0));
-        assert_eq!(parse_timeout("abc", "ms"), None);
-        assert_eq!(parse_timeout("5m", "s"), None);
-        assert_eq!(parse_timeout("-5", "s"), None);
-    }
-
-    #[test]
     fn ematch_like_httpd() {
         assert!(strcmp_ematch("http://host:8080/x", "http://host:8080$1"));
         assert!(strcmp_ematch("http://host/a/b", "http://host/$1/b"));
@@ -1661,20 +1576,13 @@ mod tests {
         let long = "a".repeat(500);
         assert!(!strcmp_ematch(&long, &"$1b".repeat(100)));
     }
-
-    #[test]
-    fn atof_prefix() {
-        assert_eq!(c_atof("0.5e1"), 5.0);
-        assert_eq!(c_atof("50x"), 50.0);
-        assert_eq!(c_atof("abc"), 0.0);
-    }
 }
 
 #[cfg(test)]
 mod hostile_input {
     use proptest::prelude::*;
 
-    use super::{check_worker_param, define_balancer, define_worker, parse_timeout, strcmp_ematch};
+    use super::{check_worker_param, define_balancer, define_worker, strcmp_ematch};
 
     proptest! {
         #[test]
@@ -1684,7 +1592,6 @@ mod hostile_input {
             let _ = define_balancer(&url);
             let _ = strcmp_ematch(&url, &value);
             let _ = strcmp_ematch(&value, &url);
-            let _ = parse_timeout(&value, "s");
             for key in ["loadfactor", "acquire", "addressttl", "status", "iobuffersize", "hcinterval"] {
                 let _ = check_worker_param(key, &value, true);
             }

@@ -47,7 +47,7 @@ impl Rule for RewriteArgumentMissing {
 
     fn check(&self, ctx: &mut Context<'_>) {
         for name in ["RewriteRule", "RewriteCond"] {
-            for id in handled_nodes(ctx, name, "rewrite_module") {
+            for id in handled_nodes(ctx, name) {
                 let raw = RawLine::of(ctx, id);
                 let problem = if name == "RewriteRule" {
                     check_rule(&raw.text).err()

@@ -51,7 +51,7 @@ impl Rule for RewriteBaseInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for id in handled_nodes(ctx, "RewriteBase", "rewrite_module") {
+        for id in handled_nodes(ctx, "RewriteBase") {
             if !arity_accepted(ctx, id) {
                 continue;
             }

@@ -54,7 +54,7 @@ impl Rule for RewriteFlagInvalid {
 
     fn check(&self, ctx: &mut Context<'_>) {
         for name in ["RewriteRule", "RewriteCond"] {
-            for id in handled_nodes(ctx, name, "rewrite_module") {
+            for id in handled_nodes(ctx, name) {
                 let raw = RawLine::of(ctx, id);
                 let problem = if name == "RewriteRule" {
                     check_rule(&raw.text).err()

@@ -4,13 +4,15 @@ use crate::rules::context::{Context, Rule};
 
 use super::handler::{Refusal, arity_accepted, handled_nodes};
 use super::rewrite_map_syntax::{MapSource, read_map_source};
+use super::target_paths::{holder_is_seen, literal_variable};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a `RewriteMap` whose file does not exist on the target: the map file of a `txt:`,
     /// `rnd:` or `dbm` map (for `sdbm`, its `.dir` file), or the program of a `prg:` map.
     /// Relative paths are taken from `ServerRoot`. When apachelint cannot know the target's
-    /// files (a path outside the checked tree), it says nothing.
+    /// files (a path outside the checked tree, or a checkout without the directory that should
+    /// hold the map), it says nothing.
     ///
     /// ## Why is this risky?
     /// httpd checks the file while reading the configuration and refuses to start
@@ -49,7 +51,7 @@ impl Rule for RewriteMapFileMissing {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let dbd_loaded = ctx.has_module("dbd_module");
-        for id in handled_nodes(ctx, "RewriteMap", "rewrite_module") {
+        for id in handled_nodes(ctx, "RewriteMap") {
             if !arity_accepted(ctx, id) {
                 continue;
             }
@@ -60,15 +62,7 @@ impl Rule for RewriteMapFileMissing {
             else {
                 continue;
             };
-            let exists = match ctx.facts.file_size(&path) {
-                Ok(Some(_)) => true,
-                Ok(None) => match ctx.facts.is_dir(&path) {
-                    Ok(is_dir) => is_dir,
-                    Err(_) => continue,
-                },
-                Err(_) => continue,
-            };
-            if exists {
+            if !is_missing(ctx, &path) {
                 continue;
             }
             let map = node.arg(0).unwrap_or("");
@@ -80,5 +74,18 @@ impl Rule for RewriteMapFileMissing {
             .help("deploy the map file with the configuration, or fix the path")
             .report(ctx, id);
         }
+    }
+}
+
+/// Whether the map file is known to be missing on the target (`apr_stat`
+/// fails): a path with a literal `${NAME}`, or a path that is neither a file
+/// nor a directory where the directory that should hold it is known.
+fn is_missing(ctx: &Context<'_>, path: &str) -> bool {
+    if literal_variable(path).is_some() {
+        return true;
+    }
+    match (ctx.facts.file_size(path), ctx.facts.is_dir(path)) {
+        (Ok(None), Ok(false)) => holder_is_seen(ctx, path),
+        _ => false,
     }
 }

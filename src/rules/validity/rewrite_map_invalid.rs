@@ -50,7 +50,7 @@ impl Rule for RewriteMapInvalid {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let dbd_loaded = ctx.has_module("dbd_module");
-        for id in handled_nodes(ctx, "RewriteMap", "rewrite_module") {
+        for id in handled_nodes(ctx, "RewriteMap") {
             if !arity_accepted(ctx, id) {
                 continue;
             }

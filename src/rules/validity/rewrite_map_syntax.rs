@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::load::normalize;
+use super::target_paths::server_root_relative;
 
 /// What a `RewriteMap` source turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,11 +80,6 @@ pub(crate) fn read_map_source(
         return Ok(MapSource::Nothing);
     }
     Ok(file(source))
-}
-
-/// `ap_server_root_relative`: a relative path is taken from ServerRoot.
-fn server_root_relative(server_root: &Path, path: &str) -> String {
-    normalize(&server_root.join(path)).display().to_string()
 }
 
 /// The program of a `prg:` map (`apr_tokenize_to_argv`'s first word: quotes

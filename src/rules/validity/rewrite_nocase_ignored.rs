@@ -45,7 +45,7 @@ impl Rule for RewriteNocaseIgnored {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for id in handled_nodes(ctx, "RewriteCond", "rewrite_module") {
+        for id in handled_nodes(ctx, "RewriteCond") {
             let raw = RawLine::of(ctx, id);
             let Ok(cond) = check_cond(&raw.text) else {
                 continue;

@@ -61,7 +61,7 @@ impl Rule for RewriteOptionInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for id in handled_nodes(ctx, "RewriteOptions", "rewrite_module") {
+        for id in handled_nodes(ctx, "RewriteOptions") {
             let node = ctx.node(id);
             // ITERATE stops at the first empty word; each word is split again.
             let words = node

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::handler::{c_atoi, is_c_space};
+use super::c_numbers::{atoi, is_c_space};
 use super::http_status::is_known_status;
 use super::regex::{RegexError, compile_like_httpd};
 
@@ -293,7 +293,7 @@ fn redirect_status(value: &str) -> Result<(), String> {
     if !value.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return Ok(());
     }
-    let status = c_atoi(value);
+    let status = atoi(value);
     if status != 500 && !is_known_status(status) {
         return Err(format!("invalid HTTP response code '{value}' for flag 'R'"));
     }

@@ -40,7 +40,7 @@ const SPECIAL_NAMES: [&str; 6] = [
 pub(crate) fn problems(ctx: &Context<'_>) -> Vec<(NodeId, SetEnvIfProblem)> {
     let mut out = Vec::new();
     for (name, icase, browser) in DIRECTIVES {
-        for id in handled_nodes(ctx, name, "setenvif_module") {
+        for id in handled_nodes(ctx, name) {
             if let Some(problem) = problem(ctx, id, icase, browser) {
                 out.push((id, problem));
             }
