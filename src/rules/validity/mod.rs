@@ -34,6 +34,7 @@ mod proxy_parameter_invalid;
 mod proxy_pass_invalid;
 mod proxy_scheme_handler_missing;
 mod proxy_syntax;
+mod proxy_values;
 mod redirect_invalid;
 mod regex;
 mod rewrite_argument_missing;

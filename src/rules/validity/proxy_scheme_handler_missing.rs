@@ -3,6 +3,7 @@
 use crate::rules::context::{Context, Rule};
 
 use super::handler::handled_nodes;
+use super::proxy_values::de_socketfy;
 
 crate::declare_rule! {
     /// ## What it does
@@ -130,10 +131,7 @@ fn target_index(ctx: &Context<'_>, id: crate::load::tree::NodeId) -> Option<usiz
 /// The scheme a target is proxied with (after a `unix:…|` socket prefix),
 /// lowercased; `None` for `!` and scheme-less targets.
 fn scheme_of(target: &str) -> Option<String> {
-    let after_socket = match target.get(..5) {
-        Some(p) if p.eq_ignore_ascii_case("unix:") => &target[target.find('|')? + 1..],
-        _ => target,
-    };
-    let colon = after_socket.find("://")?;
-    Some(after_socket[..colon].to_ascii_lowercase())
+    let url = de_socketfy(target)?;
+    let colon = url.find("://")?;
+    Some(url[..colon].to_ascii_lowercase())
 }
