@@ -9,10 +9,7 @@ use crate::load::tree::NodeId;
 use crate::rules::context::Context;
 
 use super::c_numbers::atoi;
-use super::handler::{
-    Refusal, arity_accepted, directory_or_files_parent, enclosing_named, handled_nodes,
-    in_directory_context,
-};
+use super::handler_input::{Refusal, arity_accepted, handled_nodes, in_directory_context};
 use super::http_status::is_redirect;
 use super::regex::compile_like_httpd;
 
@@ -138,53 +135,24 @@ fn is_url(u: &str) -> bool {
     }
 }
 
-/// `Alias`/`ScriptAlias` refusals that depend on the argument count: two
-/// arguments are for server and virtual-host level only; one argument (the
-/// target, as an expression) only in a `<Location>`.
+/// `Alias`/`ScriptAlias` with one argument (the target, which only a
+/// `<Location>` can complete) at server or virtual-host level: `add_alias`
+/// refuses it once its context check passed. The context refusals
+/// themselves (`Alias cannot occur within …`) are the handler-context rule's.
 pub(crate) fn alias_refusals(ctx: &Context<'_>) -> Vec<(NodeId, Refusal)> {
     let mut out = Vec::new();
     for name in ["Alias", "ScriptAlias"] {
         for id in handled_nodes(ctx, name) {
-            if !arity_accepted(ctx, id) {
+            let node = ctx.node(id);
+            if !arity_accepted(ctx, id) || node.args.len() != 1 || in_directory_context(ctx, id) {
                 continue;
             }
-            let node = ctx.node(id);
-            let directive = ctx.config.canonical_name(&node.name);
-            let refusal = if node.args.len() == 2 {
-                if enclosing_named(ctx, id, &["Limit", "LimitExcept"]).is_some() {
-                    Refusal::new(
-                        node.name_span,
-                        format!("{directive} cannot occur within <Limit> or <LimitExcept> section"),
-                    )
-                } else if in_directory_context(ctx, id) {
-                    Refusal::new(
-                        node.name_span,
-                        format!("{directive} cannot occur within directory context"),
-                    )
-                    .label("a URL-path and a target belong at server or virtual-host level")
-                    .help("inside <Location>, give only the target: `Alias /srv/target`")
-                } else {
-                    continue;
-                }
-            } else if let Some(parent) = directory_or_files_parent(ctx, id) {
-                let parent = ctx
-                    .config
-                    .canonical_name(&format!("<{}", ctx.node(parent).name));
-                Refusal::new(
-                    node.name_span,
-                    format!("{directive} cannot occur within {parent}> section"),
-                )
-                .label("the one-argument form works only in <Location>")
-            } else if !in_directory_context(ctx, id) {
-                Refusal::new(
-                    node.span,
-                    "Alias must have two arguments when used globally",
-                )
-                .label("only the target is given")
-                .help("give the URL-path and the target, or move it into a <Location>")
-            } else {
-                continue;
-            };
+            let refusal = Refusal::new(
+                node.span,
+                "Alias must have two arguments when used globally",
+            )
+            .label("only the target is given")
+            .help("give the URL-path and the target, or move it into a <Location>");
             out.push((id, refusal));
         }
     }

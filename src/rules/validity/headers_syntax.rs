@@ -7,7 +7,7 @@
 use crate::load::tree::NodeId;
 use crate::rules::context::Context;
 
-use super::handler::{Refusal, handled_nodes};
+use super::handler_input::{Refusal, handled_nodes};
 use super::regex::compile_like_httpd;
 
 /// What went wrong with one directive.

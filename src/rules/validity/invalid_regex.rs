@@ -3,7 +3,7 @@
 use crate::load::tree::{NodeId, NodeKind};
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{RawLine, Refusal, handled_nodes};
+use super::handler_input::{RawLine, Refusal, handled_nodes};
 use super::regex::compile_like_httpd;
 use super::rewrite_syntax::{RewriteProblem, check_cond, check_rule};
 use super::{alias_syntax, has_unsubstituted, headers_syntax, proxy_syntax, setenvif_syntax};

@@ -3,7 +3,7 @@
 //! once, with httpd's own message texts. In an inactive branch the same
 //! problems are latent warnings.
 
-mod alias_argument_context;
+mod alias_needs_url_path;
 mod alias_syntax;
 mod c_numbers;
 mod checked_nodes;
@@ -12,7 +12,7 @@ mod directive_module_not_loaded;
 mod document_root_missing;
 mod error_directive;
 mod error_document_status;
-mod handler;
+mod handler_input;
 mod header_directive_invalid;
 mod headers_syntax;
 mod http_status;
@@ -57,7 +57,7 @@ mod unknown_directive;
 mod value_checks;
 mod wrong_argument_count;
 
-pub use alias_argument_context::{ALIAS_ARGUMENT_CONTEXT, AliasArgumentContext};
+pub use alias_needs_url_path::{ALIAS_NEEDS_URL_PATH, AliasNeedsUrlPath};
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};

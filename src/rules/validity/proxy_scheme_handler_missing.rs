@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler::handled_nodes;
+use super::handler_input::handled_nodes;
 use super::proxy_values::de_socketfy;
 
 crate::declare_rule! {
@@ -122,7 +122,7 @@ impl Rule for ProxySchemeHandlerMissing {
 fn target_index(ctx: &Context<'_>, id: crate::load::tree::NodeId) -> Option<usize> {
     let node = ctx.node(id);
     let skip_tilde = usize::from(node.arg(0) == Some("~"));
-    let in_section = super::handler::in_directory_context(ctx, id);
+    let in_section = super::handler_input::in_directory_context(ctx, id);
     let index = skip_tilde + usize::from(!in_section);
     let target = node.arg(index)?;
     (!target.contains('=') || node.is("ProxyPass") || node.is("ProxyPassMatch")).then_some(index)

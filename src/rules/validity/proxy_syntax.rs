@@ -18,7 +18,7 @@ use crate::load::tree::{NodeId, NodeKind};
 use crate::rules::context::Context;
 use crate::source::Span;
 
-use super::handler::{
+use super::handler_input::{
     Refusal, arity_accepted, directory_or_files_parent, enclosing_named, handled_nodes,
     in_directory_context,
 };

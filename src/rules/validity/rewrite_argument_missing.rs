@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{RawLine, Refusal, handled_nodes};
+use super::handler_input::{RawLine, Refusal, handled_nodes};
 use super::rewrite_syntax::{RewriteProblem, check_cond, check_rule};
 
 crate::declare_rule! {

@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{Refusal, arity_accepted, handled_nodes, in_directory_context};
+use super::handler_input::{Refusal, arity_accepted, handled_nodes, in_directory_context};
 
 crate::declare_rule! {
     /// ## What it does

@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{Refusal, arity_accepted, handled_nodes};
+use super::handler_input::{Refusal, arity_accepted, handled_nodes};
 use super::rewrite_map_syntax::read_map_source;
 
 crate::declare_rule! {

@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{RawLine, handled_nodes, logged};
+use super::handler_input::{RawLine, handled_nodes, logged};
 use super::rewrite_syntax::check_cond;
 
 crate::declare_rule! {

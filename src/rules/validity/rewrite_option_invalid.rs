@@ -3,7 +3,7 @@
 use crate::finding::Severity;
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{Refusal, handled_nodes};
+use super::handler_input::{Refusal, handled_nodes};
 
 crate::declare_rule! {
     /// ## What it does
