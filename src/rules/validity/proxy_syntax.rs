@@ -761,6 +761,8 @@ impl Walk<'_, '_> {
     fn proxy_section(&mut self, id: NodeId, server: Option<&mut Server>) {
         let ctx = self.ctx;
         let node = ctx.node(id);
+        // Inside a directory-type section or <Limit> the handler refuses to
+        // run (`ap_check_cmd_context(NOT_IN_DIR_CONTEXT)`).
         if node.args.len() < 2
             || !matches!(
                 node.kind,
@@ -769,6 +771,8 @@ impl Walk<'_, '_> {
                     ..
                 }
             )
+            || in_directory_context(ctx, id)
+            || enclosing_named(ctx, id, &["Limit", "LimitExcept"]).is_some()
         {
             return;
         }
