@@ -14,7 +14,7 @@ use crate::source::{FileId, Span, TextRange, escape_like_httpd};
 use crate::syntax::{Quote, Word};
 
 use super::checked_nodes::printed_in;
-use super::regex::compiles_like_httpd;
+use super::regex::compile_like_httpd;
 
 /// An expression and where it is written.
 pub(crate) struct ExprSource {
@@ -104,7 +104,7 @@ impl ExprSource {
             &self.text,
             mode,
             providers_at(ctx, id),
-            &compiles_like_httpd,
+            &|pattern, caseless| compile_like_httpd(pattern, caseless).is_ok(),
         )
     }
 }

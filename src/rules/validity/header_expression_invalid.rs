@@ -6,7 +6,7 @@ use crate::rules::context::{Context, Rule};
 
 use super::checked_nodes::nodes_to_check;
 use super::expression::{ExprSource, has_prefix_ignore_case, report};
-use super::regex::compiles_like_httpd;
+use super::regex::compile_like_httpd;
 
 crate::declare_rule! {
     /// ## What it does
@@ -95,7 +95,7 @@ fn header_expressions(ctx: &Context<'_>, id: NodeId, is_header: bool) -> Option<
     match action.as_str() {
         "edit" | "edit*" => {
             subs?;
-            if !compiles_like_httpd(words.get(value?)?, false) {
+            if compile_like_httpd(words.get(value?)?, false).is_err() {
                 return None;
             }
         }
@@ -117,7 +117,7 @@ fn header_expressions(ctx: &Context<'_>, id: NodeId, is_header: bool) -> Option<
             }
             if action == "echo"
                 && (!is_header
-                    || !compiles_like_httpd(words.get(header).copied().unwrap_or(""), false))
+                    || compile_like_httpd(words.get(header).copied().unwrap_or(""), false).is_err())
             {
                 return None;
             }

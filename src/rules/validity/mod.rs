@@ -3,6 +3,8 @@
 //! once, with httpd's own message texts. In an inactive branch the same
 //! problems are latent warnings.
 
+mod alias_needs_url_path;
+mod alias_syntax;
 mod c_numbers;
 mod checked_nodes;
 mod directive_context;
@@ -11,8 +13,13 @@ mod document_root_missing;
 mod error_directive;
 mod error_document_status;
 mod expression;
+mod handler_input;
+mod header_directive_invalid;
 mod header_expression_invalid;
+mod headers_syntax;
+mod http_status;
 mod if_condition_invalid;
+mod invalid_regex;
 mod keyword_value_invalid;
 mod loadmodule_built_in;
 mod loadmodule_duplicate;
@@ -25,12 +32,33 @@ mod module_loads;
 mod mpm_count;
 mod mpm_limit_clamped;
 mod numeric_value_invalid;
+mod proxy_definition_invalid;
+mod proxy_parameter_ignored;
+mod proxy_parameter_invalid;
+mod proxy_pass_invalid;
+mod proxy_scheme_handler_missing;
+mod proxy_syntax;
+mod proxy_values;
+mod redirect_invalid;
+pub mod regex;
 mod require_expression_invalid;
 mod rewrite_args;
+mod rewrite_argument_missing;
+mod rewrite_base_invalid;
+mod rewrite_cond_without_rule;
+mod rewrite_flag_invalid;
+mod rewrite_map_file_missing;
+mod rewrite_map_invalid;
+mod rewrite_map_syntax;
+mod rewrite_nocase_ignored;
+mod rewrite_option_invalid;
+mod rewrite_syntax;
 mod rewritecond_expression_invalid;
 mod run_identity_invalid;
 mod server_directory_invalid;
 mod server_name_invalid;
+mod setenvif_argument_missing;
+mod setenvif_syntax;
 mod setenvifexpr_invalid;
 mod sslrequire_expression_invalid;
 mod string_expression_invalid;
@@ -39,15 +67,16 @@ mod unknown_directive;
 mod value_checks;
 mod wrong_argument_count;
 
-pub mod regex;
-
+pub use alias_needs_url_path::{ALIAS_NEEDS_URL_PATH, AliasNeedsUrlPath};
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};
 pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use error_document_status::{ERROR_DOCUMENT_STATUS, ErrorDocumentStatus};
+pub use header_directive_invalid::{HEADER_DIRECTIVE_INVALID, HeaderDirectiveInvalid};
 pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionInvalid};
 pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
+pub use invalid_regex::{INVALID_REGEX, InvalidRegex};
 pub use keyword_value_invalid::{KEYWORD_VALUE_INVALID, KeywordValueInvalid};
 pub use loadmodule_built_in::{LOADMODULE_BUILT_IN, LoadModuleBuiltIn};
 pub use loadmodule_duplicate::{LOADMODULE_DUPLICATE, LoadModuleDuplicate};
@@ -59,13 +88,28 @@ pub use log_level_invalid::{LOG_LEVEL_INVALID, LogLevelInvalid};
 pub use mpm_count::{MPM_COUNT, MpmCount};
 pub use mpm_limit_clamped::{MPM_LIMIT_CLAMPED, MpmLimitClamped};
 pub use numeric_value_invalid::{NUMERIC_VALUE_INVALID, NumericValueInvalid};
+pub use proxy_definition_invalid::{PROXY_DEFINITION_INVALID, ProxyDefinitionInvalid};
+pub use proxy_parameter_ignored::{PROXY_PARAMETER_IGNORED, ProxyParameterIgnored};
+pub use proxy_parameter_invalid::{PROXY_PARAMETER_INVALID, ProxyParameterInvalid};
+pub use proxy_pass_invalid::{PROXY_PASS_INVALID, ProxyPassInvalid};
+pub use proxy_scheme_handler_missing::{PROXY_SCHEME_HANDLER_MISSING, ProxySchemeHandlerMissing};
+pub use redirect_invalid::{REDIRECT_INVALID, RedirectInvalid};
 pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
+pub use rewrite_argument_missing::{REWRITE_ARGUMENT_MISSING, RewriteArgumentMissing};
+pub use rewrite_base_invalid::{REWRITE_BASE_INVALID, RewriteBaseInvalid};
+pub use rewrite_cond_without_rule::{REWRITE_COND_WITHOUT_RULE, RewriteCondWithoutRule};
+pub use rewrite_flag_invalid::{REWRITE_FLAG_INVALID, RewriteFlagInvalid};
+pub use rewrite_map_file_missing::{REWRITE_MAP_FILE_MISSING, RewriteMapFileMissing};
+pub use rewrite_map_invalid::{REWRITE_MAP_INVALID, RewriteMapInvalid};
+pub use rewrite_nocase_ignored::{REWRITE_NOCASE_IGNORED, RewriteNocaseIgnored};
+pub use rewrite_option_invalid::{REWRITE_OPTION_INVALID, RewriteOptionInvalid};
 pub use rewritecond_expression_invalid::{
     REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
 };
 pub use run_identity_invalid::{RUN_IDENTITY_INVALID, RunIdentityInvalid};
 pub use server_directory_invalid::{SERVER_DIRECTORY_INVALID, ServerDirectoryInvalid};
 pub use server_name_invalid::{SERVER_NAME_INVALID, ServerNameInvalid};
+pub use setenvif_argument_missing::{SETENVIF_ARGUMENT_MISSING, SetenvifArgumentMissing};
 pub use setenvifexpr_invalid::{SETENVIFEXPR_INVALID, SetEnvIfExprInvalid};
 pub use sslrequire_expression_invalid::{
     SSLREQUIRE_EXPRESSION_INVALID, SslRequireExpressionInvalid,

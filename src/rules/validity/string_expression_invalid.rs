@@ -6,8 +6,8 @@ use crate::rules::context::{Context, Rule};
 
 use super::c_numbers::atoi;
 use super::checked_nodes::nodes_to_check;
-use super::error_document_status::is_known_status;
 use super::expression::{ExprSource, report};
+use super::http_status::is_known_status;
 
 crate::declare_rule! {
     /// ## What it does
