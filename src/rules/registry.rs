@@ -37,8 +37,14 @@ pub static ALL: &[&RuleMeta] = &[
     &change::SERVERNAME_COLLISION,
     &change::DEFAULT_VHOST_CHANGED,
     &change::VHOST_ADDRESS_NOT_LISTENED,
+    &change::ACCESS_TIGHTENED,
+    &change::ACCESS_LOOSENED,
     &change::TRAFFIC_REROUTED,
     &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &change::SECURITY_HEADER_REMOVED,
+    &change::HSTS_ESCALATED,
+    &change::DIRECTORYINDEX_NARROWED,
+    &change::OPTIONS_INDEXES_EXPOSED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -54,8 +60,14 @@ pub static RULES: &[&dyn Rule] = &[
     &change::ServernameCollision,
     &change::DefaultVhostChanged,
     &change::VhostAddressNotListened,
+    &change::AccessTightened,
+    &change::AccessLoosened,
     &change::TrafficRerouted,
     &change::AllowOverrideBreaksHtaccess,
+    &change::SecurityHeaderRemoved,
+    &change::HstsEscalated,
+    &change::DirectoryindexNarrowed,
+    &change::OptionsIndexesExposed,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

@@ -5,18 +5,32 @@
 //! each finding points at the candidate, with the known-good side as a
 //! related "was here" span and the diff of the edit.
 
+mod access;
+mod access_loosened;
+mod access_tightened;
 mod allowoverride_breaks_htaccess;
 mod default_vhost_changed;
+mod directoryindex_narrowed;
+mod hsts_escalated;
 mod listen_removed;
+mod options_indexes_exposed;
+mod perdir;
+mod security_header_removed;
 mod servername_alias_removed;
 mod servername_collision;
 mod traffic_rerouted;
 mod vhost_address_not_listened;
 mod vhost_removed;
 
+pub use access_loosened::{ACCESS_LOOSENED, AccessLoosened};
+pub use access_tightened::{ACCESS_TIGHTENED, AccessTightened};
 pub use allowoverride_breaks_htaccess::{ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
+pub use directoryindex_narrowed::{DIRECTORYINDEX_NARROWED, DirectoryindexNarrowed};
+pub use hsts_escalated::{HSTS_ESCALATED, HstsEscalated};
 pub use listen_removed::{LISTEN_REMOVED, ListenRemoved};
+pub use options_indexes_exposed::{OPTIONS_INDEXES_EXPOSED, OptionsIndexesExposed};
+pub use security_header_removed::{SECURITY_HEADER_REMOVED, SecurityHeaderRemoved};
 pub use servername_alias_removed::{SERVERNAME_ALIAS_REMOVED, ServernameAliasRemoved};
 pub use servername_collision::{SERVERNAME_COLLISION, ServernameCollision};
 pub use traffic_rerouted::{TRAFFIC_REROUTED, TrafficRerouted};
