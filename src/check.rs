@@ -112,7 +112,7 @@ fn find_htaccess(config: &Config, facts: &dyn TargetFacts, sources: &mut SourceS
         .into_iter()
         .filter(|&id| config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none())
         .filter_map(|id| config.node(id).arg(0).map(str::to_string))
-        .last()
+        .next_back()
         .unwrap_or_else(|| ".htaccess".to_string());
     let mut out = Vec::new();
     for root in served_dirs(config) {

@@ -22,7 +22,7 @@ use crate::load::tree::{Config, NodeId};
 use super::perdir::{Applied, Side, Source, limit_applies_to_get};
 
 /// A network in `Require ip` / `Allow from` notation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Net {
     addr: IpAddr,
     prefix: u8,
@@ -49,7 +49,11 @@ impl Net {
             return Some(Net { addr: ip, prefix });
         }
         // Leading octets: `10.1` is 10.1.0.0/16.
-        let octets: Vec<u8> = addr.trim_end_matches('.').split('.').map(|o| o.parse().ok()).collect::<Option<_>>()?;
+        let octets: Vec<u8> = addr
+            .trim_end_matches('.')
+            .split('.')
+            .map(|o| o.parse().ok())
+            .collect::<Option<_>>()?;
         if mask.is_some() || octets.is_empty() || octets.len() > 4 {
             return None;
         }
@@ -61,14 +65,28 @@ impl Net {
         })
     }
 
+    /// `192.168.0.0/16`, or the address alone for a single host.
+    fn display(&self) -> String {
+        let max = if self.addr.is_ipv4() { 32 } else { 128 };
+        if self.prefix == max {
+            self.addr.to_string()
+        } else {
+            format!("{}/{}", self.addr, self.prefix)
+        }
+    }
+
     fn contains(&self, ip: IpAddr) -> bool {
         match (self.addr, ip) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(n) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(n) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -98,9 +116,16 @@ pub(crate) enum Authz {
 /// A sample client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Client {
+    /// The network it comes from (its first address stands for it);
     /// `None`: an address no rule names.
-    pub addr: Option<IpAddr>,
+    pub from: Option<Net>,
     pub logged_in: bool,
+}
+
+impl Client {
+    fn addr(&self) -> Option<IpAddr> {
+        self.from.map(|n| n.addr)
+    }
 }
 
 /// Three-valued logic: `None` is unknown.
@@ -129,8 +154,11 @@ impl Authz {
             Authz::Not(a) => a.admits(c).map(|b| !b),
             Authz::Granted => Some(true),
             Authz::Denied => Some(false),
-            Authz::Ip(nets) => Some(c.addr.is_some_and(|ip| nets.iter().any(|n| n.contains(ip)))),
-            Authz::Local => Some(c.addr.is_some_and(|ip| ip.is_loopback())),
+            Authz::Ip(nets) => Some(
+                c.addr()
+                    .is_some_and(|ip| nets.iter().any(|n| n.contains(ip))),
+            ),
+            Authz::Local => Some(c.addr().is_some_and(|ip| ip.is_loopback())),
             Authz::User => Some(c.logged_in),
             Authz::Unknown => None,
         }
@@ -152,7 +180,10 @@ fn require(args: &[&str]) -> Authz {
         Some(w) if w.eq_ignore_ascii_case("not") => (true, &args[1..]),
         _ => (false, args),
     };
-    let provider = args.first().map(|p| p.to_ascii_lowercase()).unwrap_or_default();
+    let provider = args
+        .first()
+        .map(|p| p.to_ascii_lowercase())
+        .unwrap_or_default();
     let rest = args.get(1..).unwrap_or(&[]);
     let leaf = match provider.as_str() {
         "all" => match rest.first().map(|w| w.to_ascii_lowercase()).as_deref() {
@@ -166,11 +197,15 @@ fn require(args: &[&str]) -> Authz {
             .collect::<Option<Vec<Net>>>()
             .map_or(Authz::Unknown, Authz::Ip),
         "local" => Authz::Local,
-        "valid-user" | "user" | "group" | "file-owner" | "file-group" | "dbd-group" | "ldap-user"
-        | "ldap-group" | "ldap-dn" | "ldap-attribute" | "ldap-filter" => Authz::User,
+        "valid-user" | "user" | "group" | "file-owner" | "file-group" | "dbd-group"
+        | "ldap-user" | "ldap-group" | "ldap-dn" | "ldap-attribute" | "ldap-filter" => Authz::User,
         _ => Authz::Unknown,
     };
-    if negated { Authz::Not(Box::new(leaf)) } else { leaf }
+    if negated {
+        Authz::Not(Box::new(leaf))
+    } else {
+        leaf
+    }
 }
 
 /// The authorization of a configuration container: its `Require` lines and
@@ -218,9 +253,9 @@ impl Compat {
         if all {
             return Some(true);
         }
-        any(list.iter().map(|n| match n {
-            Some(n) => Some(c.addr.is_some_and(|ip| n.contains(ip))),
-            None => None,
+        any(list.iter().map(|n| {
+            n.as_ref()
+                .map(|n| c.addr().is_some_and(|ip| n.contains(ip)))
         }))
     }
 
@@ -279,7 +314,9 @@ pub(crate) fn access(side: &Side<'_>, applied: &Applied<'_>) -> Access {
     let config = side.config;
     let mut result = Access::default();
     for layer in &applied.layers {
-        let Source::Config(id) = layer.source else { continue };
+        let Source::Config(id) = layer.source else {
+            continue;
+        };
         let mut first = None;
         let items = container_authz(config, id, &mut first);
         let mut merging = None;
@@ -304,7 +341,10 @@ pub(crate) fn access(side: &Side<'_>, applied: &Applied<'_>) -> Access {
                 } else {
                     let from: Vec<&str> = n.arg_values().skip(1).collect();
                     let all = from.iter().any(|w| w.eq_ignore_ascii_case("all"));
-                    let nets = from.iter().filter(|w| !w.eq_ignore_ascii_case("all")).map(|w| Net::parse(w));
+                    let nets = from
+                        .iter()
+                        .filter(|w| !w.eq_ignore_ascii_case("all"))
+                        .map(|w| Net::parse(w));
                     if n.is("Allow") {
                         c.allow_all |= all;
                         c.allow.extend(nets);
@@ -337,14 +377,18 @@ pub(crate) fn access(side: &Side<'_>, applied: &Applied<'_>) -> Access {
 
 /// The sample clients for comparing two accesses.
 pub(crate) fn clients(a: &Access, b: &Access) -> Vec<Client> {
-    let mut addrs: Vec<Option<IpAddr>> = vec![None, Some(IpAddr::V4(Ipv4Addr::LOCALHOST))];
-    addrs.extend(a.nets().into_iter().chain(b.nets()).map(|n| Some(n.addr)));
-    addrs.sort();
-    addrs.dedup();
+    let loopback = Net {
+        addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        prefix: 32,
+    };
+    let mut nets: Vec<Option<Net>> = vec![None, Some(loopback)];
+    nets.extend(a.nets().into_iter().chain(b.nets()).map(Some));
+    nets.sort();
+    nets.dedup();
     let mut out = Vec::new();
-    for addr in addrs {
+    for from in nets {
         for logged_in in [false, true] {
-            out.push(Client { addr, logged_in });
+            out.push(Client { from, logged_in });
         }
     }
     out
@@ -386,10 +430,13 @@ pub(crate) fn access_changes(old: &Side<'_>, new: &Side<'_>) -> Vec<AccessChange
                 _ => {}
             }
         }
-        change.login_now = change
-            .closed
-            .iter()
-            .all(|c| !c.logged_in && b.admits(Client { logged_in: true, ..*c }) == Some(true));
+        change.login_now = change.closed.iter().all(|c| {
+            !c.logged_in
+                && b.admits(Client {
+                    logged_in: true,
+                    ..*c
+                }) == Some(true)
+        });
         if !change.closed.is_empty() || !change.opened.is_empty() {
             out.push(change);
         }
@@ -404,10 +451,13 @@ pub(crate) fn describe_clients(clients: &[Client]) -> String {
     if anonymous.is_empty() {
         return "for logged-in users".to_string();
     }
-    if anonymous.iter().any(|c| c.addr.is_none()) {
+    if anonymous.iter().any(|c| c.from.is_none()) {
         return "from every address".to_string();
     }
-    let addrs: Vec<String> = anonymous.iter().filter_map(|c| c.addr.map(|a| a.to_string())).collect();
+    let addrs: Vec<String> = anonymous
+        .iter()
+        .filter_map(|c| c.from.map(|n| n.display()))
+        .collect();
     format!("from {}", super::perdir::listing(&addrs, 4))
 }
 

@@ -57,8 +57,16 @@ pub struct AccessLoosened;
 /// Path segments of administrative areas (besides anything containing
 /// `admin`).
 const ADMIN_WORDS: [&str; 10] = [
-    "backoffice", "back-office", "manage", "manager", "management", "dashboard", "server-status",
-    "server-info", "balancer-manager", "internal",
+    "backoffice",
+    "back-office",
+    "manage",
+    "manager",
+    "management",
+    "dashboard",
+    "server-status",
+    "server-info",
+    "balancer-manager",
+    "internal",
 ];
 
 /// Handlers that expose the server itself.
@@ -92,11 +100,15 @@ impl Rule for AccessLoosened {
                         ctx.config.effective(s).into_iter().any(|c| {
                             let n = ctx.node(c);
                             n.is("SetHandler")
-                                && n.arg(0).is_some_and(|h| ADMIN_HANDLERS.iter().any(|a| a.eq_ignore_ascii_case(h)))
+                                && n.arg(0).is_some_and(|h| {
+                                    ADMIN_HANDLERS.iter().any(|a| a.eq_ignore_ascii_case(h))
+                                })
                         })
                     })
                 });
-            let entry = groups.entry((change.new_decider, change.old_decider)).or_default();
+            let entry = groups
+                .entry((change.new_decider, change.old_decider))
+                .or_default();
             entry.0.push(site_url(&new, change.site.new, &change.url));
             entry.1.push(describe_clients(&change.opened));
             entry.2 |= sensitive;
@@ -114,8 +126,13 @@ impl Rule for AccessLoosened {
             };
             let now = decider_text(new.config, new_decider);
             let was = decider_text(old.config, old_decider);
+            let rule = if now == was {
+                format!("the Require lines starting with `{now}` changed")
+            } else {
+                format!("`{now}` now decides access there (was `{was}`)")
+            };
             let message = format!(
-                "{} {} now open {whom}: `{now}` now decides access there (was `{was}`)",
+                "{} {} now open {whom}: {rule}",
                 listing(&urls, 3),
                 if urls.len() == 1 { "is" } else { "are" }
             );
@@ -125,7 +142,8 @@ impl Rule for AccessLoosened {
             if sensitive {
                 f.severity = Severity::Error;
             }
-            f.primary_label = Some("admits clients the known-good configuration refused".to_string());
+            f.primary_label =
+                Some("admits clients the known-good configuration refused".to_string());
             f.help = Some(
                 "if this is meant, name the addresses (`Require ip …`) or require a login instead of opening the path to everyone"
                     .to_string(),

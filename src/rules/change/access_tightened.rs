@@ -94,14 +94,20 @@ impl Rule for AccessTightened {
             };
             let now = decider_text(new.config, new_decider);
             let was = decider_text(old.config, old_decider);
+            let rule = if now == was {
+                format!("the Require lines starting with `{now}` changed")
+            } else {
+                format!("`{now}` now decides access there (was `{was}`)")
+            };
             let message = format!(
-                "requests for {}{whom} will answer {status}: `{now}` now decides access there (was `{was}`)",
+                "requests for {}{whom} will answer {status}: {rule}",
                 listing(&urls, 3)
             );
             let new_side = new_decider.map(|id| (id, ctx.node(id).span));
             let old_side = old_decider.map(|id| (id, old.config.node(id).span));
             let f = ctx.report_change(new_side, old_side, message);
-            f.primary_label = Some("refuses requests the known-good configuration admitted".to_string());
+            f.primary_label =
+                Some("refuses requests the known-good configuration admitted".to_string());
             f.help = Some(format!(
                 "grant the paths that must keep working (e.g. `Require all granted` in their own <Directory> or <Location>), or restore `{was}`"
             ));

@@ -52,7 +52,10 @@ pub struct DirectoryindexNarrowed;
 pub(crate) fn directory_index<'a>(settings: &[Setting<'a>]) -> (Vec<String>, Option<Setting<'a>>) {
     let mut names = vec!["index.html".to_string()];
     let mut last: Option<Setting<'a>> = None;
-    for s in settings.iter().filter(|s| s.is("DirectoryIndex") && !s.conditional) {
+    for s in settings
+        .iter()
+        .filter(|s| s.is("DirectoryIndex") && !s.conditional)
+    {
         if last.as_ref().is_none_or(|l| l.layer != s.layer) {
             names.clear();
         }
@@ -69,13 +72,20 @@ pub(crate) fn directory_index<'a>(settings: &[Setting<'a>]) -> (Vec<String>, Opt
 }
 
 /// The first index file of `names` present in `dir` (`Ok(None)`: none is).
-pub(crate) fn index_file(facts: &dyn TargetFacts, dir: &str, names: &[String]) -> Result<Option<String>, Unknown> {
+pub(crate) fn index_file(
+    facts: &dyn TargetFacts,
+    dir: &str,
+    names: &[String],
+) -> Result<Option<String>, Unknown> {
     for name in names {
         // A URL (`/index.php`) is looked up as a request: unknown here.
         if name.starts_with('/') {
             return Err(Unknown);
         }
-        if facts.file_size(&format!("{}/{name}", dir.trim_end_matches('/')))?.is_some() {
+        if facts
+            .file_size(&format!("{}/{name}", dir.trim_end_matches('/')))?
+            .is_some()
+        {
             return Ok(Some(name.clone()));
         }
     }
@@ -105,7 +115,13 @@ fn key_of(new: &Option<Setting<'_>>, old: &Option<Setting<'_>>) -> Option<Key> {
             Origin::Node(id) => Key::New(0, id.0),
             Origin::Htaccess(h, span) => Key::New(h.file.0 + 1, span.range.start),
         }),
-        (None, Some(Setting { origin: Origin::Node(id), .. })) => Some(Key::Removed(id.0)),
+        (
+            None,
+            Some(Setting {
+                origin: Origin::Node(id),
+                ..
+            }),
+        ) => Some(Key::Removed(id.0)),
         _ => None,
     }
 }
@@ -122,20 +138,27 @@ impl Rule for DirectoryindexNarrowed {
         }
         let mut groups: BTreeMap<Key, Narrowed<'_>> = BTreeMap::new();
         for probe in comparable(&old, &new) {
-            let Target::Dir { dir, file: None } = &probe.new.target else { continue };
+            let Target::Dir { dir, file: None } = &probe.new.target else {
+                continue;
+            };
             let new_settings = merged(&new, &probe.new);
             let (before, old_setting) = directory_index(&merged(&old, &probe.old));
             let (after, new_setting) = directory_index(&new_settings);
             if before == after {
                 continue;
             }
-            let (Ok(Some(was)), Ok(now)) = (index_file(ctx.facts, dir, &before), index_file(ctx.facts, dir, &after)) else {
+            let (Ok(Some(was)), Ok(now)) = (
+                index_file(ctx.facts, dir, &before),
+                index_file(ctx.facts, dir, &after),
+            ) else {
                 continue;
             };
             if now.as_ref() == Some(&was) {
                 continue;
             }
-            let Some(key) = key_of(&new_setting, &old_setting) else { continue };
+            let Some(key) = key_of(&new_setting, &old_setting) else {
+                continue;
+            };
             let entry = groups.entry(key).or_insert_with(|| Narrowed {
                 new: new_setting.clone(),
                 old: old_setting.clone(),
@@ -157,7 +180,11 @@ impl Rule for DirectoryindexNarrowed {
                 None => "mod_dir's default `DirectoryIndex index.html`".to_string(),
             };
             let message = if lost {
-                let outcome = if group.listing { "show a directory listing" } else { "answer 403" };
+                let outcome = if group.listing {
+                    "show a directory listing"
+                } else {
+                    "answer 403"
+                };
                 format!(
                     "{} will {outcome} instead of {}: {list} names no file that exists there",
                     listing(&group.urls, 3),

@@ -47,6 +47,10 @@ crate::declare_rule! {
 
 pub struct HstsEscalated;
 
+/// One candidate `Header` line's escalation: the known-good line, what got
+/// stricter, the sites.
+type Escalation = (Option<crate::load::tree::NodeId>, Vec<String>, Vec<String>);
+
 /// The parts of a Strict-Transport-Security value that matter here.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Hsts {
@@ -57,7 +61,10 @@ struct Hsts {
 
 fn parse_hsts(value: &str) -> Hsts {
     let mut h = Hsts::default();
-    for part in value.split(';').map(|p| p.trim().trim_matches('"').to_ascii_lowercase()) {
+    for part in value
+        .split(';')
+        .map(|p| p.trim().trim_matches('"').to_ascii_lowercase())
+    {
         if let Some(age) = part.strip_prefix("max-age=") {
             h.max_age = age.trim_matches('"').parse().ok();
         } else if part == "includesubdomains" {
@@ -78,7 +85,13 @@ fn escalations(old: Option<&Hsts>, new: &Hsts) -> Vec<String> {
     if new.preload && !old.is_some_and(|o| o.preload) {
         out.push("preload".to_string());
     }
-    if let (Some(Hsts { max_age: Some(before), .. }), Some(after)) = (old, new.max_age)
+    if let (
+        Some(Hsts {
+            max_age: Some(before),
+            ..
+        }),
+        Some(after),
+    ) = (old, new.max_age)
         && after > 86_400
         && after / 10 > *before
     {
@@ -97,15 +110,23 @@ impl Rule for HstsEscalated {
     fn check(&self, ctx: &mut Context<'_>) {
         let Some((old, new)) = sides(ctx) else { return };
         // One finding per candidate Header line: (old node, what, sites).
-        let mut groups: BTreeMap<u32, (Option<crate::load::tree::NodeId>, Vec<String>, Vec<String>)> = BTreeMap::new();
+        let mut groups: BTreeMap<u32, Escalation> = BTreeMap::new();
         for probe in comparable(&old, &new) {
             let after = security_headers(&merged(&new, &probe.new));
-            let Some(setting) = after.get(HSTS) else { continue };
-            let Origin::Node(new_id) = setting.origin else { continue };
-            let Some(value) = parse_header(&setting.args).and_then(|h| h.value) else { continue };
+            let Some(setting) = after.get(HSTS) else {
+                continue;
+            };
+            let Origin::Node(new_id) = setting.origin else {
+                continue;
+            };
+            let Some(value) = parse_header(&setting.args).and_then(|h| h.value) else {
+                continue;
+            };
             let before = security_headers(&merged(&old, &probe.old));
             let old_setting = before.get(HSTS);
-            let old_value = old_setting.and_then(|s| parse_header(&s.args).and_then(|h| h.value)).map(parse_hsts);
+            let old_value = old_setting
+                .and_then(|s| parse_header(&s.args).and_then(|h| h.value))
+                .map(parse_hsts);
             let what = escalations(old_value.as_ref(), &parse_hsts(value));
             if what.is_empty() {
                 continue;
@@ -114,7 +135,9 @@ impl Rule for HstsEscalated {
                 Origin::Node(id) => Some(id),
                 Origin::Htaccess(..) => None,
             });
-            let entry = groups.entry(new_id.0).or_insert_with(|| (old_id, what, Vec::new()));
+            let entry = groups
+                .entry(new_id.0)
+                .or_insert_with(|| (old_id, what, Vec::new()));
             let site = site_url(&new, probe.site.new, "/");
             if !entry.2.contains(&site) {
                 entry.2.push(site);

@@ -59,7 +59,10 @@ pub struct OptionsIndexesExposed;
 pub(crate) fn indexes_on<'a>(settings: &[Setting<'a>]) -> (bool, Option<Setting<'a>>) {
     let mut on = false;
     let mut decided = None;
-    for s in settings.iter().filter(|s| s.is("Options") && !s.conditional) {
+    for s in settings
+        .iter()
+        .filter(|s| s.is("Options") && !s.conditional)
+    {
         let relative = s.args.iter().all(|a| a.starts_with(['+', '-']));
         let before = on;
         if !relative {
@@ -99,14 +102,19 @@ impl Rule for OptionsIndexesExposed {
         let Some((old, new)) = sides(ctx) else { return };
         let mut groups: BTreeMap<(u32, u32), Exposed<'_>> = BTreeMap::new();
         for probe in comparable(&old, &new) {
-            let Target::Dir { dir, file: None } = &probe.new.target else { continue };
+            let Target::Dir { dir, file: None } = &probe.new.target else {
+                continue;
+            };
             let settings = merged(&new, &probe.new);
             let (on, decided) = indexes_on(&settings);
             if !on || indexes_on(&merged(&old, &probe.old)).0 {
                 continue;
             }
             let Some(setting) = decided else { continue };
-            let public = access(&new, &probe.new).admits(Client { addr: None, logged_in: false }) == Some(true);
+            let public = access(&new, &probe.new).admits(Client {
+                from: None,
+                logged_in: false,
+            }) == Some(true);
             let no_index = index_file(ctx.facts, dir, &directory_index(&settings).0) == Ok(None);
             let key = match setting.origin {
                 Origin::Node(id) => (0, id.0),

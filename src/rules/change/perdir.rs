@@ -99,7 +99,10 @@ fn main_serves(side: &Side<'_>) -> bool {
 pub(crate) fn sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
     let mut out = Vec::new();
     if main_serves(old) && main_serves(new) {
-        out.push(Site { old: None, new: None });
+        out.push(Site {
+            old: None,
+            new: None,
+        });
     }
     // Keys claimed by one vhost on each side (two vhosts with the same
     // name and addresses cannot be told apart).
@@ -115,7 +118,10 @@ pub(crate) fn sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
     let old_keys = unique(old);
     for (key, n) in unique(new) {
         if let (Some(n), Some(Some(o))) = (n, old_keys.get(&key)) {
-            out.push(Site { old: Some(*o), new: Some(n) });
+            out.push(Site {
+                old: Some(*o),
+                new: Some(n),
+            });
         }
     }
     out.sort_by_key(|s| s.new);
@@ -134,7 +140,8 @@ fn served_roots(side: &Side<'_>) -> Vec<String> {
         roots.push(document_root(side, vhost).0);
         for id in aliases(side, vhost) {
             let n = side.config.node(id);
-            if let (false, Some(real)) = (n.is("AliasMatch") || n.is("ScriptAliasMatch"), n.arg(1)) {
+            if let (false, Some(real)) = (n.is("AliasMatch") || n.is("ScriptAliasMatch"), n.arg(1))
+            {
                 roots.push(normalize_path(side.config, real));
             }
         }
@@ -147,17 +154,16 @@ pub(crate) fn is_served(side: &Side<'_>, dir: &str) -> bool {
     served_roots(side).iter().any(|root| is_within(dir, root))
 }
 
-/// The container of a site's settings: the vhost section or the root.
-pub(crate) fn scope(side: &Side<'_>, vhost: Option<usize>) -> NodeId {
-    vhost.map_or(side.config.root, |i| side.vhosts.vhosts[i].node)
-}
-
 /// How a reader names a URL of a site: `sale.shop.example/`,
 /// `https://shop.example/admin`, `/ of the *:80 vhost in
 /// sites-enabled/000-default.conf`.
 pub(crate) fn site_url(side: &Side<'_>, vhost: Option<usize>, path: &str) -> String {
     let Some(i) = vhost else {
-        return format!("{path} of the main server");
+        return if path.is_empty() {
+            "the main server".to_string()
+        } else {
+            format!("{path} of the main server")
+        };
     };
     let v = &side.vhosts.vhosts[i];
     match &v.server_name {
@@ -180,7 +186,12 @@ pub(crate) fn site_url(side: &Side<'_>, vhost: Option<usize>, path: &str) -> Str
                 .sources
                 .get(side.config.node(v.node).span.file)
                 .display_path();
-            format!("{path} of the {} vhost in {file}", addrs.join(" "))
+            let vhost = format!("the {} vhost in {file}", addrs.join(" "));
+            if path.is_empty() {
+                vhost
+            } else {
+                format!("{path} of {vhost}")
+            }
         }
     }
 }
@@ -235,7 +246,10 @@ pub(crate) fn normalize_path(config: &Config, path: &str) -> String {
     } else {
         format!("{}/{path}", config.server_root.display())
     };
-    let parts: Vec<&str> = joined.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = joined
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     format!("/{}", parts.join("/"))
 }
 
@@ -256,9 +270,10 @@ pub(crate) fn document_root(side: &Side<'_>, vhost: Option<usize>) -> (String, O
     let node = vhost
         .and_then(|i| last_directive(config, side.vhosts.vhosts[i].node, "DocumentRoot"))
         .or_else(|| last_directive(config, config.root, "DocumentRoot"));
-    let path = node
-        .and_then(|id| config.node(id).arg(0))
-        .map_or_else(|| COMPILED_DOCUMENT_ROOT.to_string(), |p| normalize_path(config, p));
+    let path = node.and_then(|id| config.node(id).arg(0)).map_or_else(
+        || COMPILED_DOCUMENT_ROOT.to_string(),
+        |p| normalize_path(config, p),
+    );
     (path, node)
 }
 
@@ -275,7 +290,9 @@ pub(crate) fn aliases(side: &Side<'_>, vhost: Option<usize>) -> Vec<NodeId> {
     scopes
         .into_iter()
         .flat_map(|s| direct_directives(config, s).collect::<Vec<_>>())
-        .filter(|&id| NAMES.iter().any(|n| config.node(id).is(n)) && config.node(id).args.len() >= 2)
+        .filter(|&id| {
+            NAMES.iter().any(|n| config.node(id).is(n)) && config.node(id).args.len() >= 2
+        })
         .collect()
 }
 
@@ -397,14 +414,24 @@ pub(crate) fn map_url(side: &Side<'_>, vhost: Option<usize>, url: &str) -> Targe
     let fs = fs.unwrap_or_else(|| format!("{}/{url}", document_root(side, vhost).0));
     let path = normalize_path(config, &fs);
     if url.ends_with('/') {
-        Target::Dir { dir: path, file: None }
+        Target::Dir {
+            dir: path,
+            file: None,
+        }
     } else {
         match path.rsplit_once('/') {
             Some((dir, file)) => Target::Dir {
-                dir: if dir.is_empty() { "/".to_string() } else { dir.to_string() },
+                dir: if dir.is_empty() {
+                    "/".to_string()
+                } else {
+                    dir.to_string()
+                },
                 file: Some(file.to_string()),
             },
-            None => Target::Dir { dir: path, file: None },
+            None => Target::Dir {
+                dir: path,
+                file: None,
+            },
         }
     }
 }
@@ -420,11 +447,20 @@ pub(crate) fn probes(old: &Side<'_>, new: &Side<'_>, site: &Site) -> Vec<String>
         }
         // Where directories are served from: the document root and the
         // targets of plain aliases, with their URL prefix.
-        let mut roots: Vec<(String, String)> = vec![(document_root(side, vhost).0, "/".to_string())];
+        let mut roots: Vec<(String, String)> =
+            vec![(document_root(side, vhost).0, "/".to_string())];
         for id in aliases(side, vhost) {
             let n = config.node(id);
-            if let (false, Some(fake), Some(real)) = (n.is("AliasMatch") || n.is("ScriptAliasMatch"), n.arg(0), n.arg(1)) {
-                let fake = if fake.ends_with('/') { fake.to_string() } else { format!("{fake}/") };
+            if let (false, Some(fake), Some(real)) = (
+                n.is("AliasMatch") || n.is("ScriptAliasMatch"),
+                n.arg(0),
+                n.arg(1),
+            ) {
+                let fake = if fake.ends_with('/') {
+                    fake.to_string()
+                } else {
+                    format!("{fake}/")
+                };
                 urls.push(fake.clone());
                 roots.push((normalize_path(config, real), fake));
             }
@@ -522,9 +558,15 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
     }
     let mut layers: Vec<Layer<'a>> = containers
         .iter()
-        .map(|&c| Layer { source: Source::Config(c), conditional: false })
+        .map(|&c| Layer {
+            source: Source::Config(c),
+            conditional: false,
+        })
         .collect();
-    let sections: Vec<NodeId> = containers.iter().flat_map(|&c| scope_sections(config, c)).collect();
+    let sections: Vec<NodeId> = containers
+        .iter()
+        .flat_map(|&c| scope_sections(config, c))
+        .collect();
     let (mut dirs, mut dir_regex, mut files, mut locations, mut ifs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for &s in &sections {
@@ -559,15 +601,23 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
         by_depth.sort();
         for depth in 0..=dir_comps.len() {
             for &(_, _, s) in by_depth.iter().filter(|(d, _, _)| *d == depth) {
-                layers.push(Layer { source: Source::Config(s), conditional: false });
+                layers.push(Layer {
+                    source: Source::Config(s),
+                    conditional: false,
+                });
                 nested.push(s);
             }
             let here = format!("/{}", dir_comps[..depth].join("/"));
             if let Some(h) = side.htaccess.iter().find(|h| h.dir == here) {
                 let overrides = overrides_for(config, &here);
                 if overrides.reads_htaccess() {
-                    fails |= !htaccess_directives(config, h, &overrides).refused.is_empty();
-                    layers.push(Layer { source: Source::Htaccess(h), conditional: false });
+                    fails |= !htaccess_directives(config, h, &overrides)
+                        .refused
+                        .is_empty();
+                    layers.push(Layer {
+                        source: Source::Htaccess(h),
+                        conditional: false,
+                    });
                 }
             }
         }
@@ -576,7 +626,10 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
             if section_regex(n, "DirectoryMatch")
                 .is_some_and(|re| regex_matches(re, dir) || regex_matches(re, &format!("{dir}/")))
             {
-                layers.push(Layer { source: Source::Config(s), conditional: false });
+                layers.push(Layer {
+                    source: Source::Config(s),
+                    conditional: false,
+                });
                 nested.push(s);
             }
         }
@@ -590,10 +643,15 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
                 let n = config.node(s);
                 let hit = match section_regex(n, "FilesMatch") {
                     Some(re) => regex_matches(re, file),
-                    None => n.arg(0).is_some_and(|p| fnmatch(p.as_bytes(), file.as_bytes())),
+                    None => n
+                        .arg(0)
+                        .is_some_and(|p| fnmatch(p.as_bytes(), file.as_bytes())),
                 };
                 if hit {
-                    layers.push(Layer { source: Source::Config(s), conditional: false });
+                    layers.push(Layer {
+                        source: Source::Config(s),
+                        conditional: false,
+                    });
                 }
             }
         }
@@ -606,7 +664,10 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
             None => n.arg(0).is_some_and(|p| alias_prefix(&url, p).is_some()),
         };
         if hit {
-            layers.push(Layer { source: Source::Config(s), conditional: false });
+            layers.push(Layer {
+                source: Source::Config(s),
+                conditional: false,
+            });
             nested.push(s);
         }
     }
@@ -619,9 +680,16 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
         })
         .collect();
     for s in ifs.into_iter().chain(nested_ifs) {
-        layers.push(Layer { source: Source::Config(s), conditional: true });
+        layers.push(Layer {
+            source: Source::Config(s),
+            conditional: true,
+        });
     }
-    Applied { target, layers, fails }
+    Applied {
+        target,
+        layers,
+        fails,
+    }
 }
 
 /// Where a setting is written.
@@ -660,7 +728,10 @@ impl Setting<'_> {
 }
 
 /// Whether `<Limit>`/`<LimitExcept>` content applies to a GET request.
-pub(crate) fn limit_applies_to_get<'m>(section: &str, mut methods: impl Iterator<Item = &'m str>) -> bool {
+pub(crate) fn limit_applies_to_get<'m>(
+    section: &str,
+    mut methods: impl Iterator<Item = &'m str>,
+) -> bool {
     let lists_get = methods.any(|m| m.eq_ignore_ascii_case("GET"));
     if section.eq_ignore_ascii_case("Limit") {
         lists_get
@@ -671,7 +742,12 @@ pub(crate) fn limit_applies_to_get<'m>(section: &str, mut methods: impl Iterator
 
 /// The directives of a configuration container, `<Limit>` bodies that apply
 /// to GET included.
-fn container_settings<'a>(config: &'a Config, id: NodeId, layer: (usize, bool), out: &mut Vec<Setting<'a>>) {
+fn container_settings<'a>(
+    config: &'a Config,
+    id: NodeId,
+    layer: (usize, bool),
+    out: &mut Vec<Setting<'a>>,
+) {
     for child in config.effective(id) {
         let n = config.node(child);
         if n.is_directive() {
@@ -693,7 +769,9 @@ pub(crate) fn merged<'a>(side: &Side<'a>, applied: &Applied<'a>) -> Vec<Setting<
     let mut out = Vec::new();
     for (index, layer) in applied.layers.iter().enumerate() {
         match layer.source {
-            Source::Config(id) => container_settings(side.config, id, (index, layer.conditional), &mut out),
+            Source::Config(id) => {
+                container_settings(side.config, id, (index, layer.conditional), &mut out)
+            }
             Source::Htaccess(h) => {
                 let overrides = overrides_for(side.config, &h.dir);
                 out.extend(
@@ -738,7 +816,11 @@ pub(crate) fn loads(config: &Config, subject: &str) -> bool {
 /// Visits the directives of a `.htaccess` file httpd acts on with
 /// `config`'s modules and defines (conditionals evaluated; `<Limit>` bodies
 /// that apply to GET; other sections skipped).
-pub(crate) fn walk_htaccess<'f>(config: &Config, nodes: &'f [syntax::Node], visit: &mut dyn FnMut(&'f syntax::Directive)) {
+pub(crate) fn walk_htaccess<'f>(
+    config: &Config,
+    nodes: &'f [syntax::Node],
+    visit: &mut dyn FnMut(&'f syntax::Directive),
+) {
     for node in nodes {
         match node {
             syntax::Node::Comment(_) => {}
@@ -765,8 +847,15 @@ pub(crate) struct HtaccessRead<'a> {
 }
 
 /// Reads a `.htaccess` file with a side's modules, defines and overrides.
-pub(crate) fn htaccess_directives<'a>(config: &Config, file: &'a HtaccessFile, overrides: &Overrides) -> HtaccessRead<'a> {
-    let mut read = HtaccessRead { applied: Vec::new(), refused: Vec::new() };
+pub(crate) fn htaccess_directives<'a>(
+    config: &Config,
+    file: &'a HtaccessFile,
+    overrides: &Overrides,
+) -> HtaccessRead<'a> {
+    let mut read = HtaccessRead {
+        applied: Vec::new(),
+        refused: Vec::new(),
+    };
     walk_htaccess(config, &file.parsed.nodes, &mut |d| {
         let name = d.name.as_str();
         let specs: Vec<_> = crate::model::registry::lookup(name)
@@ -776,13 +865,15 @@ pub(crate) fn htaccess_directives<'a>(config: &Config, file: &'a HtaccessFile, o
         match specs.first() {
             None if !overrides.nonfatal_unknown => read.refused.push(name),
             None => {}
-            Some(spec) if overrides.allows(name, spec.req_override.0) => read.applied.push(Setting {
-                name,
-                args: d.arg_values().collect(),
-                origin: Origin::Htaccess(file, Span::new(file.file, d.line.range)),
-                conditional: false,
-                layer: 0,
-            }),
+            Some(spec) if overrides.allows(name, spec.req_override.0) => {
+                read.applied.push(Setting {
+                    name,
+                    args: d.arg_values().collect(),
+                    origin: Origin::Htaccess(file, Span::new(file.file, d.line.range)),
+                    conditional: false,
+                    layer: 0,
+                })
+            }
             Some(_) if !overrides.nonfatal_override => read.refused.push(name),
             Some(_) => {}
         }
@@ -807,7 +898,12 @@ pub(crate) fn comparable<'a>(old: &Side<'a>, new: &Side<'a>) -> Vec<Probe<'a>> {
             let a = apply(old, site.old, &url);
             let b = apply(new, site.new, &url);
             if a.target == b.target && !a.fails && !b.fails {
-                out.push(Probe { site, url, old: a, new: b });
+                out.push(Probe {
+                    site,
+                    url,
+                    old: a,
+                    new: b,
+                });
             }
         }
     }

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::load::tree::NodeId;
 use crate::model::overrides::overrides_for;
 use crate::rules::context::{Context, Rule};
-use crate::load::tree::NodeId;
 
 use super::perdir::{Origin, Setting, comparable, listing, merged, sides, site_url};
 
@@ -91,7 +91,9 @@ pub(crate) fn security_headers<'a>(settings: &[Setting<'a>]) -> BTreeMap<String,
     // Per table (always / on success): httpd keeps the two apart.
     let mut tables: BTreeMap<(bool, String), Option<Setting<'a>>> = BTreeMap::new();
     for s in settings.iter().filter(|s| s.is("Header")) {
-        let Some(h) = parse_header(&s.args) else { continue };
+        let Some(h) = parse_header(&s.args) else {
+            continue;
+        };
         let name = h.name.to_ascii_lowercase();
         if !SECURITY_HEADERS.contains(&name.as_str()) {
             continue;
@@ -122,7 +124,9 @@ pub(crate) fn header_text(setting: &Setting<'_>) -> String {
     let upto = setting
         .args
         .iter()
-        .position(|a| SECURITY_HEADERS.contains(&a.trim_end_matches(':').to_ascii_lowercase().as_str()))
+        .position(|a| {
+            SECURITY_HEADERS.contains(&a.trim_end_matches(':').to_ascii_lowercase().as_str())
+        })
         .map_or(setting.args.len(), |i| i + 1);
     format!("{} {}", setting.name, setting.args[..upto].join(" "))
 }
@@ -137,7 +141,8 @@ enum Key {
 
 struct Lost<'a> {
     headers: Vec<String>,
-    urls: Vec<String>,
+    /// URL paths per site (the candidate's vhost index).
+    paths: BTreeMap<Option<usize>, Vec<String>>,
     setting: Setting<'a>,
     /// A `Header unset` of the candidate that removes it.
     unset_by: Option<NodeId>,
@@ -149,13 +154,14 @@ fn unset_by(settings: &[Setting<'_>], name: &str) -> Option<NodeId> {
         .iter()
         .filter(|s| s.is("Header"))
         .filter(|s| {
-            parse_header(&s.args).is_some_and(|h| h.action == "unset" && h.name.eq_ignore_ascii_case(name))
+            parse_header(&s.args)
+                .is_some_and(|h| h.action == "unset" && h.name.eq_ignore_ascii_case(name))
         })
         .filter_map(|s| match s.origin {
             Origin::Node(id) => Some(id),
             Origin::Htaccess(..) => None,
         })
-        .last()
+        .next_back()
 }
 
 impl Rule for SecurityHeaderRemoved {
@@ -178,10 +184,9 @@ impl Rule for SecurityHeaderRemoved {
                     Origin::Node(id) => Key::Node(id.0),
                     Origin::Htaccess(h, _) => Key::Htaccess(h.file.0),
                 };
-                let url = site_url(&new, probe.site.new, &probe.url);
                 let lost = groups.entry(key).or_insert_with(|| Lost {
                     headers: Vec::new(),
-                    urls: Vec::new(),
+                    paths: BTreeMap::new(),
                     setting: setting.clone(),
                     unset_by: None,
                 });
@@ -190,51 +195,68 @@ impl Rule for SecurityHeaderRemoved {
                 if !lost.headers.contains(&header) {
                     lost.headers.push(header);
                 }
-                if !lost.urls.contains(&url) {
-                    lost.urls.push(url);
+                let paths = lost.paths.entry(probe.site.new).or_default();
+                if !paths.contains(&probe.url) {
+                    paths.push(probe.url.clone());
                 }
             }
         }
         for lost in groups.into_values() {
-            let message = format!(
-                "responses for {} no longer carry {}",
-                listing(&lost.urls, 3),
-                lost.headers.join(", ")
-            );
-            match lost.setting.origin {
-                Origin::Node(old_id) => {
-                    let text = header_text(&lost.setting);
-                    let old_span = old.config.node(old_id).span;
-                    let (new_side, why) = match lost.unset_by {
-                        Some(id) => (Some((id, ctx.node(id).span)), "`Header unset` removes it".to_string()),
-                        None => (None, format!("`{text}` is gone")),
-                    };
-                    let f = ctx.report_change(new_side, Some((old_id, old_span)), format!("{message}: {why}"));
-                    f.help = Some(format!("keep `{text}` (or set the header where every response gets it)"));
-                }
-                Origin::Htaccess(file, line) => {
-                    let overrides = overrides_for(new.config, &file.dir);
-                    let (new_side, old_side, why) = if overrides.reads_htaccess() {
-                        (None, None, format!("the `Header` in {} no longer applies", file.path))
-                    } else {
-                        let before = overrides_for(old.config, &file.dir);
-                        (
-                            overrides.source.map(|id| (id, ctx.node(id).span)),
-                            before.source.map(|id| (id, old.config.node(id).span)),
-                            format!("{} is no longer read", file.path),
-                        )
-                    };
-                    let f = ctx.report_change(new_side, old_side, format!("{message}: {why}"));
-                    if new_side.is_none() {
-                        f.primary = line;
-                    }
-                    f.labels.push(crate::finding::Label {
-                        span: line,
-                        message: "the header was set here".to_string(),
-                    });
-                    f.help = Some("set the header in the vhost configuration, where it does not depend on .htaccess".to_string());
+            // A site that lost the header at `/` lost it everywhere: name the site.
+            let mut urls = Vec::new();
+            for (site, paths) in &lost.paths {
+                if paths.iter().any(|p| p == "/") {
+                    urls.push(site_url(&new, *site, "/"));
+                } else {
+                    urls.extend(paths.iter().map(|p| site_url(&new, *site, p)));
                 }
             }
+            let message = format!(
+                "responses for {} no longer carry {}",
+                listing(&urls, 3),
+                lost.headers.join(", ")
+            );
+            let text = header_text(&lost.setting);
+            let (old_side, htaccess_line) = match lost.setting.origin {
+                Origin::Node(id) => (Some((id, old.config.node(id).span)), None),
+                Origin::Htaccess(_, line) => (None, Some(line)),
+            };
+            let f = match (lost.unset_by, lost.setting.origin) {
+                (Some(id), _) => {
+                    let span = ctx.node(id).span;
+                    ctx.report_change(
+                        Some((id, span)),
+                        old_side,
+                        format!("{message}: `Header unset` removes it"),
+                    )
+                }
+                (None, Origin::Node(_)) => {
+                    ctx.report_change(None, old_side, format!("{message}: `{text}` is gone"))
+                }
+                (None, Origin::Htaccess(file, _)) => {
+                    // Still read: a conditional of the file switched off
+                    // (config-silently-disabled says which).
+                    let overrides = overrides_for(new.config, &file.dir);
+                    if overrides.reads_htaccess() {
+                        continue;
+                    }
+                    let before = overrides_for(old.config, &file.dir);
+                    ctx.report_change(
+                        overrides.source.map(|id| (id, ctx.node(id).span)),
+                        before.source.map(|id| (id, old.config.node(id).span)),
+                        format!("{message}: {} is no longer read", file.path),
+                    )
+                }
+            };
+            if let Some(line) = htaccess_line {
+                f.labels.push(crate::finding::Label {
+                    span: line,
+                    message: "the header was set here".to_string(),
+                });
+            }
+            f.help = Some(format!(
+                "keep `{text}` where every response of the site gets it (the vhost configuration)"
+            ));
         }
     }
 }

@@ -9,6 +9,7 @@ mod unknown_directive;
 mod wrong_argument_count;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
+pub(crate) use directive_module_not_loaded::enable_hint;
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
