@@ -211,21 +211,22 @@ fn require(args: &[&str]) -> Authz {
 /// The authorization of a configuration container: its `Require` lines and
 /// `<Require*>` containers (`<Limit>` bodies for GET included), and the
 /// first node that sets it.
-fn container_authz(config: &Config, id: NodeId, first: &mut Option<NodeId>) -> Vec<Authz> {
+fn container_authz(side: &Side<'_>, id: NodeId, first: &mut Option<NodeId>) -> Vec<Authz> {
+    let config = side.config;
     let mut out = Vec::new();
-    for child in config.effective(id) {
+    for &child in side.content(id).iter() {
         let n = config.node(child);
         let item = if n.is_directive() && n.is("Require") {
             let args: Vec<&str> = n.arg_values().collect();
             Some(require(&args))
         } else if n.is("RequireAll") {
-            Some(Authz::All(container_authz(config, child, &mut None)))
+            Some(Authz::All(container_authz(side, child, &mut None)))
         } else if n.is("RequireAny") {
-            Some(Authz::Any(container_authz(config, child, &mut None)))
+            Some(Authz::Any(container_authz(side, child, &mut None)))
         } else if n.is("RequireNone") {
-            Some(Authz::NoneOf(container_authz(config, child, &mut None)))
+            Some(Authz::NoneOf(container_authz(side, child, &mut None)))
         } else if n.is_section() && limit_applies_to_get(&n.name, n.arg_values()) {
-            out.extend(container_authz(config, child, first));
+            out.extend(container_authz(side, child, first));
             None
         } else {
             None
@@ -318,10 +319,10 @@ pub(crate) fn access(side: &Side<'_>, applied: &Applied<'_>) -> Access {
             continue;
         };
         let mut first = None;
-        let items = container_authz(config, id, &mut first);
+        let items = container_authz(side, id, &mut first);
         let mut merging = None;
         let mut compat: Option<Compat> = None;
-        for child in config.effective(id) {
+        for &child in side.content(id).iter() {
             let n = config.node(child);
             if !n.is_directive() {
                 continue;

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use crate::diff::ChangeKind;
 use crate::load::cond::CondKind;
 use crate::load::tree::{Config, NodeId, NodeKind};
-use crate::model::overrides::overrides_for;
 use crate::rules::context::{Context, HtaccessFile, Rule};
 use crate::source::Span;
 use crate::syntax;
@@ -102,6 +101,28 @@ fn false_conditional(config: &Config, id: NodeId) -> Option<NodeId> {
         cur = config.node(c).parent;
     }
     None
+}
+
+/// Whether the known-good node stood inside a conditional with the same
+/// test as the candidate's false one (which then held, the node being
+/// active).
+fn held_before(ctx: &Context<'_>, old: NodeId, cond: NodeId) -> bool {
+    let Some(base) = ctx.baseline else {
+        return false;
+    };
+    let c = ctx.node(cond);
+    let mut cur = base.config.node(old).parent;
+    while let Some(p) = cur {
+        let n = base.config.node(p);
+        if matches!(n.kind, NodeKind::Conditional { .. })
+            && n.name.eq_ignore_ascii_case(&c.name)
+            && n.arg_values().eq(c.arg_values())
+        {
+            return true;
+        }
+        cur = n.parent;
+    }
+    false
 }
 
 /// The candidate's inactive twin of a known-good node: same file, name and
@@ -232,6 +253,9 @@ impl ConfigSilentlyDisabled {
             let Some(cond) = false_conditional(ctx.config, twin) else {
                 continue;
             };
+            if !held_before(ctx, old, cond) {
+                continue;
+            }
             // Lines inside a switched-off section are counted with it.
             let within_listed = groups.get(&cond).is_some_and(|items| {
                 let mut cur = ctx.config.enclosing_section(twin);
@@ -281,8 +305,8 @@ impl ConfigSilentlyDisabled {
         let Some((old, new)) = sides(ctx) else { return };
         let mut found = Vec::new();
         for file in ctx.htaccess {
-            let read_before = overrides_for(old.config, &file.dir).reads_htaccess();
-            let read_now = overrides_for(new.config, &file.dir).reads_htaccess();
+            let read_before = old.overrides(&file.dir).reads_htaccess();
+            let read_now = new.overrides(&file.dir).reads_htaccess();
             if read_before && read_now && is_served(&old, &file.dir) && is_served(&new, &file.dir) {
                 switched(old.config, new.config, file, &file.parsed.nodes, &mut found);
             }

@@ -6,7 +6,9 @@ use crate::finding::Severity;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{Side, last_directive, listing, normalize_path, sides, site_url, sites};
+use super::perdir::{
+    Side, direct_directives, last_directive, listing, normalize_path, sides, site_url, sites,
+};
 
 crate::declare_rule! {
     /// ## What it does
@@ -86,16 +88,9 @@ fn is_access_log(side: &Side<'_>, id: NodeId) -> bool {
 /// does not use the main server's; `GlobalLog` applies everywhere).
 fn access_logs(side: &Side<'_>, vhost: Option<usize>) -> Vec<AccessLog> {
     let config = side.config;
-    let lines_in = |container: NodeId| -> Vec<NodeId> {
-        config
-            .effective(container)
-            .into_iter()
-            .filter(|&id| config.node(id).is_directive())
-            .collect()
-    };
-    let main = lines_in(config.root);
+    let main = direct_directives(side, config.root);
     let own: Vec<NodeId> = vhost
-        .map(|i| lines_in(side.vhosts.vhosts[i].node))
+        .map(|i| direct_directives(side, side.vhosts.vhosts[i].node))
         .unwrap_or_default()
         .into_iter()
         .filter(|&id| is_access_log(side, id))
@@ -126,8 +121,8 @@ fn access_logs(side: &Side<'_>, vhost: Option<usize>) -> Vec<AccessLog> {
 /// The site's `ErrorLog` or `LogLevel` line (its own, else the main server's).
 fn site_setting(side: &Side<'_>, vhost: Option<usize>, name: &str) -> Option<NodeId> {
     vhost
-        .and_then(|i| last_directive(side.config, side.vhosts.vhosts[i].node, name))
-        .or_else(|| last_directive(side.config, side.config.root, name))
+        .and_then(|i| last_directive(side, side.vhosts.vhosts[i].node, name))
+        .or_else(|| last_directive(side, side.config.root, name))
 }
 
 /// How verbose a `LogLevel` is (its main level; 0 = emerg).

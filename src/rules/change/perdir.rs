@@ -26,7 +26,9 @@
 //! tree, read on each side with that side's modules, defines and overrides;
 //! a regular expression that does not compile never matches.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::load::cond::CondKind;
 use crate::load::include::fnmatch;
@@ -41,28 +43,59 @@ use crate::syntax;
 /// RHEL's builds).
 pub(crate) const COMPILED_DOCUMENT_ROOT: &str = "/var/www/html";
 
-/// One side of a change check.
-#[derive(Clone, Copy)]
+/// One side of a change check, with what every request asks again computed
+/// once: the main server's top level and the overrides per directory.
 pub(crate) struct Side<'a> {
     pub config: &'a Config,
     pub vhosts: &'a VhostMap,
     pub htaccess: &'a [HtaccessFile],
+    /// The main server's own top-level content (`<VirtualHost>` sections
+    /// left out).
+    root: Vec<NodeId>,
+    overrides: RefCell<HashMap<String, Overrides>>,
+}
+
+impl<'a> Side<'a> {
+    fn new(config: &'a Config, vhosts: &'a VhostMap, htaccess: &'a [HtaccessFile]) -> Self {
+        Side {
+            config,
+            vhosts,
+            htaccess,
+            root: config
+                .effective(config.root)
+                .into_iter()
+                .filter(|&id| !config.node(id).is("VirtualHost"))
+                .collect(),
+            overrides: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Active content directly in a container, as [`Config::effective`]
+    /// (for the root: without the `<VirtualHost>` sections).
+    pub fn content(&self, container: NodeId) -> Cow<'_, [NodeId]> {
+        if container == self.config.root {
+            Cow::Borrowed(&self.root)
+        } else {
+            Cow::Owned(self.config.effective(container))
+        }
+    }
+
+    /// The overrides in force for a directory.
+    pub fn overrides(&self, dir: &str) -> Overrides {
+        self.overrides
+            .borrow_mut()
+            .entry(dir.to_string())
+            .or_insert_with(|| overrides_for(self.config, dir))
+            .clone()
+    }
 }
 
 /// The known-good side and the candidate side, when checking a change.
 pub(crate) fn sides<'a>(ctx: &Context<'a>) -> Option<(Side<'a>, Side<'a>)> {
     let base = ctx.baseline?;
     Some((
-        Side {
-            config: base.config,
-            vhosts: base.vhosts,
-            htaccess: ctx.htaccess,
-        },
-        Side {
-            config: ctx.config,
-            vhosts: ctx.vhosts,
-            htaccess: ctx.htaccess,
-        },
+        Side::new(base.config, base.vhosts, ctx.htaccess),
+        Side::new(ctx.config, ctx.vhosts, ctx.htaccess),
     ))
 }
 
@@ -211,30 +244,28 @@ pub(crate) fn listing(items: &[String], max: usize) -> String {
 
 /// Directives directly in a container (the root's top level, a vhost's, a
 /// section's), in order, sections skipped.
-fn direct_directives(config: &Config, container: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-    config
-        .effective(container)
-        .into_iter()
-        .filter(move |&id| config.node(id).is_directive())
+pub(crate) fn direct_directives(side: &Side<'_>, container: NodeId) -> Vec<NodeId> {
+    side.content(container)
+        .iter()
+        .copied()
+        .filter(|&id| side.config.node(id).is_directive())
+        .collect()
 }
 
 /// The last value of a single-valued directive directly in a container.
-pub(crate) fn last_directive(config: &Config, container: NodeId, name: &str) -> Option<NodeId> {
-    direct_directives(config, container)
-        .filter(|&id| config.node(id).is(name))
-        .last()
+pub(crate) fn last_directive(side: &Side<'_>, container: NodeId, name: &str) -> Option<NodeId> {
+    side.content(container)
+        .iter()
+        .copied()
+        .rfind(|&id| side.config.node(id).is_directive() && side.config.node(id).is(name))
 }
 
-/// Sections directly in a container, looking through sections that are not
-/// per-directory scopes (only `<VirtualHost>` is skipped for the root).
-fn scope_sections(config: &Config, container: NodeId) -> Vec<NodeId> {
-    config
-        .effective(container)
-        .into_iter()
-        .filter(|&id| {
-            let n = config.node(id);
-            n.is_section() && !n.is("VirtualHost")
-        })
+/// Sections directly in a container (for the root, the main server's own).
+fn scope_sections(side: &Side<'_>, container: NodeId) -> Vec<NodeId> {
+    side.content(container)
+        .iter()
+        .copied()
+        .filter(|&id| side.config.node(id).is_section())
         .collect()
 }
 
@@ -268,8 +299,8 @@ pub(crate) fn is_within(path: &str, root: &str) -> bool {
 pub(crate) fn document_root(side: &Side<'_>, vhost: Option<usize>) -> (String, Option<NodeId>) {
     let config = side.config;
     let node = vhost
-        .and_then(|i| last_directive(config, side.vhosts.vhosts[i].node, "DocumentRoot"))
-        .or_else(|| last_directive(config, config.root, "DocumentRoot"));
+        .and_then(|i| last_directive(side, side.vhosts.vhosts[i].node, "DocumentRoot"))
+        .or_else(|| last_directive(side, config.root, "DocumentRoot"));
     let path = node.and_then(|id| config.node(id).arg(0)).map_or_else(
         || COMPILED_DOCUMENT_ROOT.to_string(),
         |p| normalize_path(config, p),
@@ -289,7 +320,7 @@ pub(crate) fn aliases(side: &Side<'_>, vhost: Option<usize>) -> Vec<NodeId> {
     scopes.push(config.root);
     scopes
         .into_iter()
-        .flat_map(|s| direct_directives(config, s).collect::<Vec<_>>())
+        .flat_map(|s| direct_directives(side, s))
         .filter(|&id| {
             NAMES.iter().any(|n| config.node(id).is(n)) && config.node(id).args.len() >= 2
         })
@@ -368,7 +399,7 @@ fn proxied(side: &Side<'_>, vhost: Option<usize>, url: &str) -> bool {
         scopes.push(side.vhosts.vhosts[i].node);
     }
     for s in scopes {
-        for id in direct_directives(config, s) {
+        for id in direct_directives(side, s) {
             let n = config.node(id);
             let (Some(path), Some(to)) = (n.arg(0), n.arg(1)) else {
                 continue;
@@ -466,7 +497,7 @@ pub(crate) fn probes(old: &Side<'_>, new: &Side<'_>, site: &Site) -> Vec<String>
             }
         }
         for &c in &containers {
-            for s in scope_sections(config, c) {
+            for s in scope_sections(side, c) {
                 let n = config.node(s);
                 let Some(arg) = n.arg(0).filter(|_| n.args.len() == 1) else {
                     continue;
@@ -565,7 +596,7 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
         .collect();
     let sections: Vec<NodeId> = containers
         .iter()
-        .flat_map(|&c| scope_sections(config, c))
+        .flat_map(|&c| scope_sections(side, c))
         .collect();
     let (mut dirs, mut dir_regex, mut files, mut locations, mut ifs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -609,7 +640,7 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
             }
             let here = format!("/{}", dir_comps[..depth].join("/"));
             if let Some(h) = side.htaccess.iter().find(|h| h.dir == here) {
-                let overrides = overrides_for(config, &here);
+                let overrides = side.overrides(&here);
                 if overrides.reads_htaccess() {
                     fails |= !htaccess_directives(config, h, &overrides)
                         .refused
@@ -636,7 +667,7 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
         if let Some(file) = file {
             let nested_files: Vec<NodeId> = nested
                 .iter()
-                .flat_map(|&s| scope_sections(config, s))
+                .flat_map(|&s| scope_sections(side, s))
                 .filter(|&s| config.node(s).is("Files") || config.node(s).is("FilesMatch"))
                 .collect();
             for s in files.iter().chain(nested_files.iter()).copied() {
@@ -673,7 +704,7 @@ pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> App
     }
     let nested_ifs: Vec<NodeId> = nested
         .iter()
-        .flat_map(|&s| scope_sections(config, s))
+        .flat_map(|&s| scope_sections(side, s))
         .filter(|&s| {
             let n = config.node(s);
             n.is("If") || n.is("ElseIf") || n.is("Else")
@@ -743,12 +774,13 @@ pub(crate) fn limit_applies_to_get<'m>(
 /// The directives of a configuration container, `<Limit>` bodies that apply
 /// to GET included.
 fn container_settings<'a>(
-    config: &'a Config,
+    side: &Side<'a>,
     id: NodeId,
     layer: (usize, bool),
     out: &mut Vec<Setting<'a>>,
 ) {
-    for child in config.effective(id) {
+    let config = side.config;
+    for &child in side.content(id).iter() {
         let n = config.node(child);
         if n.is_directive() {
             out.push(Setting {
@@ -759,7 +791,7 @@ fn container_settings<'a>(
                 layer: layer.0,
             });
         } else if n.is_section() && limit_applies_to_get(&n.name, n.arg_values()) {
-            container_settings(config, child, layer, out);
+            container_settings(side, child, layer, out);
         }
     }
 }
@@ -770,10 +802,10 @@ pub(crate) fn merged<'a>(side: &Side<'a>, applied: &Applied<'a>) -> Vec<Setting<
     for (index, layer) in applied.layers.iter().enumerate() {
         match layer.source {
             Source::Config(id) => {
-                container_settings(side.config, id, (index, layer.conditional), &mut out)
+                container_settings(side, id, (index, layer.conditional), &mut out)
             }
             Source::Htaccess(h) => {
-                let overrides = overrides_for(side.config, &h.dir);
+                let overrides = side.overrides(&h.dir);
                 out.extend(
                     htaccess_directives(side.config, h, &overrides)
                         .applied

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use crate::load::tree::NodeId;
-use crate::model::overrides::overrides_for;
 use crate::rules::context::{Context, Rule};
 
 use super::perdir::{Origin, Setting, comparable, listing, merged, sides, site_url};
@@ -236,11 +235,11 @@ impl Rule for SecurityHeaderRemoved {
                 (None, Origin::Htaccess(file, _)) => {
                     // Still read: a conditional of the file switched off
                     // (config-silently-disabled says which).
-                    let overrides = overrides_for(new.config, &file.dir);
+                    let overrides = new.overrides(&file.dir);
                     if overrides.reads_htaccess() {
                         continue;
                     }
-                    let before = overrides_for(old.config, &file.dir);
+                    let before = old.overrides(&file.dir);
                     ctx.report_change(
                         overrides.source.map(|id| (id, ctx.node(id).span)),
                         before.source.map(|id| (id, old.config.node(id).span)),
