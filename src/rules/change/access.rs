@@ -315,16 +315,23 @@ pub(crate) fn access(side: &Side<'_>, applied: &Applied<'_>) -> Access {
     let config = side.config;
     let mut result = Access::default();
     for layer in &applied.layers {
+        // Authorization lives in per-directory sections only (httpd refuses
+        // it at the top level of the server or a vhost).
         let Source::Config(id) = layer.source else {
             continue;
         };
+        let node = config.node(id);
+        if !node.is_section() || node.is("VirtualHost") {
+            continue;
+        }
         let mut first = None;
         let items = container_authz(side, id, &mut first);
         let mut merging = None;
         let mut compat: Option<Compat> = None;
         for &child in side.content(id).iter() {
             let n = config.node(child);
-            if !n.is_directive() {
+            const NAMES: [&str; 5] = ["AuthMerging", "Satisfy", "Order", "Allow", "Deny"];
+            if !n.is_directive() || !NAMES.iter().any(|name| n.is(name)) {
                 continue;
             }
             let args: Vec<String> = n.arg_values().map(str::to_ascii_lowercase).collect();

@@ -141,8 +141,9 @@ impl Rule for DirectoryindexNarrowed {
             let Target::Dir { dir, file: None } = &probe.new.target else {
                 continue;
             };
-            let new_settings = merged(&new, &probe.new);
-            let (before, old_setting) = directory_index(&merged(&old, &probe.old));
+            let new_settings = merged(&new, &probe.new, &["DirectoryIndex", "Options"]);
+            let (before, old_setting) =
+                directory_index(&merged(&old, &probe.old, &["DirectoryIndex", "Options"]));
             let (after, new_setting) = directory_index(&new_settings);
             if before == after {
                 continue;

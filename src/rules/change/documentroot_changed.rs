@@ -7,7 +7,8 @@ use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 
 use super::perdir::{
-    Side, aliases, document_root, is_within, listing, normalize_path, sides, site_url, sites,
+    Side, aliases, document_root, is_within, listing, normalize_path, plain_alias, sides, site_url,
+    sites,
 };
 
 crate::declare_rule! {
@@ -97,11 +98,7 @@ fn via_variable(config: &Config, id: NodeId, arg: usize) -> String {
 fn plain_aliases(side: &Side<'_>, vhost: Option<usize>) -> BTreeMap<String, (String, NodeId)> {
     let mut out = BTreeMap::new();
     for id in aliases(side, vhost) {
-        let n = side.config.node(id);
-        if n.is("AliasMatch") || n.is("ScriptAliasMatch") {
-            continue;
-        }
-        if let (Some(fake), Some(real)) = (n.arg(0), n.arg(1)) {
+        if let Some((fake, real)) = plain_alias(side.config, id) {
             out.entry(fake.trim_end_matches('/').to_string())
                 .or_insert((normalize_path(side.config, real), id));
         }

@@ -112,7 +112,7 @@ impl Rule for HstsEscalated {
         // One finding per candidate Header line: (old node, what, sites).
         let mut groups: BTreeMap<u32, Escalation> = BTreeMap::new();
         for probe in comparable(&old, &new) {
-            let after = security_headers(&merged(&new, &probe.new));
+            let after = security_headers(&merged(&new, &probe.new, &["Header"]));
             let Some(setting) = after.get(HSTS) else {
                 continue;
             };
@@ -122,7 +122,7 @@ impl Rule for HstsEscalated {
             let Some(value) = parse_header(&setting.args).and_then(|h| h.value) else {
                 continue;
             };
-            let before = security_headers(&merged(&old, &probe.old));
+            let before = security_headers(&merged(&old, &probe.old, &["Header"]));
             let old_setting = before.get(HSTS);
             let old_value = old_setting
                 .and_then(|s| parse_header(&s.args).and_then(|h| h.value))

@@ -105,9 +105,9 @@ impl Rule for OptionsIndexesExposed {
             let Target::Dir { dir, file: None } = &probe.new.target else {
                 continue;
             };
-            let settings = merged(&new, &probe.new);
+            let settings = merged(&new, &probe.new, &["Options", "DirectoryIndex"]);
             let (on, decided) = indexes_on(&settings);
-            if !on || indexes_on(&merged(&old, &probe.old)).0 {
+            if !on || indexes_on(&merged(&old, &probe.old, &["Options", "DirectoryIndex"])).0 {
                 continue;
             }
             let Some(setting) = decided else { continue };

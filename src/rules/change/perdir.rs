@@ -29,6 +29,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use crate::load::cond::CondKind;
 use crate::load::include::fnmatch;
@@ -53,6 +54,20 @@ pub(crate) struct Side<'a> {
     /// left out).
     root: Vec<NodeId>,
     overrides: RefCell<HashMap<String, Overrides>>,
+    sites: RefCell<HashMap<Option<usize>, Rc<SiteData>>>,
+}
+
+/// What a site's requests are mapped and merged with.
+struct SiteData {
+    document_root: (String, Option<NodeId>),
+    /// `Alias`-like lines in mod_alias order (the vhost's, then the main
+    /// server's).
+    aliases: Vec<NodeId>,
+    /// `ProxyPass`/`ProxyPassMatch` lines in mod_proxy order (the main
+    /// server's, then the vhost's).
+    proxies: Vec<NodeId>,
+    /// Per-directory sections (the main server's, then the vhost's).
+    sections: Vec<NodeId>,
 }
 
 impl<'a> Side<'a> {
@@ -67,7 +82,65 @@ impl<'a> Side<'a> {
                 .filter(|&id| !config.node(id).is("VirtualHost"))
                 .collect(),
             overrides: RefCell::new(HashMap::new()),
+            sites: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The containers of a site's settings: the root, then the vhost.
+    fn containers(&self, vhost: Option<usize>) -> Vec<NodeId> {
+        let mut out = vec![self.config.root];
+        out.extend(vhost.map(|i| self.vhosts.vhosts[i].node));
+        out
+    }
+
+    fn site(&self, vhost: Option<usize>) -> Rc<SiteData> {
+        if let Some(data) = self.sites.borrow().get(&vhost) {
+            return Rc::clone(data);
+        }
+        let config = self.config;
+        let container = vhost.map_or(config.root, |i| self.vhosts.vhosts[i].node);
+        let lines = direct_directives(self, container);
+        let named = |names: &[&str]| -> Vec<NodeId> {
+            lines
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let n = config.node(id);
+                    n.args.len() >= 2 && names.iter().any(|name| n.is(name))
+                })
+                .collect()
+        };
+        let mut own = SiteData {
+            document_root: (COMPILED_DOCUMENT_ROOT.to_string(), None),
+            aliases: named(&["Alias", "ScriptAlias", "AliasMatch", "ScriptAliasMatch"]),
+            proxies: named(&["ProxyPass", "ProxyPassMatch"]),
+            sections: scope_sections(self, container),
+        };
+        let root = last_directive(self, container, "DocumentRoot");
+        if let Some(path) = root.and_then(|id| config.node(id).arg(0)) {
+            own.document_root = (normalize_path(config, path), root);
+        }
+        // A vhost merges with the main server: mod_alias tries the vhost's
+        // entries first, mod_proxy the main server's; sections and the
+        // DocumentRoot as httpd merges them.
+        let data = match vhost {
+            None => Rc::new(own),
+            Some(_) => {
+                let main = self.site(None);
+                Rc::new(SiteData {
+                    document_root: if own.document_root.1.is_some() {
+                        own.document_root
+                    } else {
+                        main.document_root.clone()
+                    },
+                    aliases: [own.aliases, main.aliases.clone()].concat(),
+                    proxies: [main.proxies.clone(), own.proxies].concat(),
+                    sections: [main.sections.clone(), own.sections].concat(),
+                })
+            }
+        };
+        self.sites.borrow_mut().insert(vhost, Rc::clone(&data));
+        data
     }
 
     /// Active content directly in a container, as [`Config::effective`]
@@ -172,9 +245,7 @@ fn served_roots(side: &Side<'_>) -> Vec<String> {
     for vhost in vhosts {
         roots.push(document_root(side, vhost).0);
         for id in aliases(side, vhost) {
-            let n = side.config.node(id);
-            if let (false, Some(real)) = (n.is("AliasMatch") || n.is("ScriptAliasMatch"), n.arg(1))
-            {
+            if let Some((_, real)) = plain_alias(side.config, id) {
                 roots.push(normalize_path(side.config, real));
             }
         }
@@ -297,34 +368,23 @@ pub(crate) fn is_within(path: &str, root: &str) -> bool {
 /// The site's DocumentRoot and the directive that set it (`None`: the
 /// compiled-in default).
 pub(crate) fn document_root(side: &Side<'_>, vhost: Option<usize>) -> (String, Option<NodeId>) {
-    let config = side.config;
-    let node = vhost
-        .and_then(|i| last_directive(side, side.vhosts.vhosts[i].node, "DocumentRoot"))
-        .or_else(|| last_directive(side, config.root, "DocumentRoot"));
-    let path = node.and_then(|id| config.node(id).arg(0)).map_or_else(
-        || COMPILED_DOCUMENT_ROOT.to_string(),
-        |p| normalize_path(config, p),
-    );
-    (path, node)
+    side.site(vhost).document_root.clone()
 }
 
 /// `Alias`-like directives of a site in mod_alias order (the vhost's, then
 /// the main server's).
 pub(crate) fn aliases(side: &Side<'_>, vhost: Option<usize>) -> Vec<NodeId> {
-    const NAMES: [&str; 4] = ["Alias", "ScriptAlias", "AliasMatch", "ScriptAliasMatch"];
-    let config = side.config;
-    let mut scopes = Vec::new();
-    if let Some(i) = vhost {
-        scopes.push(side.vhosts.vhosts[i].node);
+    side.site(vhost).aliases.clone()
+}
+
+/// The URL path and target of an `Alias`/`ScriptAlias` (not the regular
+/// expression kinds).
+pub(crate) fn plain_alias(config: &Config, id: NodeId) -> Option<(&str, &str)> {
+    let n = config.node(id);
+    if n.is("AliasMatch") || n.is("ScriptAliasMatch") {
+        return None;
     }
-    scopes.push(config.root);
-    scopes
-        .into_iter()
-        .flat_map(|s| direct_directives(side, s))
-        .filter(|&id| {
-            NAMES.iter().any(|n| config.node(id).is(n)) && config.node(id).args.len() >= 2
-        })
-        .collect()
+    Some((n.arg(0)?, n.arg(1)?))
 }
 
 /// Collapses repeated slashes.
@@ -393,27 +453,18 @@ pub(crate) enum Target {
 /// Whether a `ProxyPass` of the site catches `url` (main-server entries
 /// first, then the vhost's; `ProxyPass path !` excludes).
 fn proxied(side: &Side<'_>, vhost: Option<usize>, url: &str) -> bool {
-    let config = side.config;
-    let mut scopes = vec![config.root];
-    if let Some(i) = vhost {
-        scopes.push(side.vhosts.vhosts[i].node);
-    }
-    for s in scopes {
-        for id in direct_directives(side, s) {
-            let n = config.node(id);
-            let (Some(path), Some(to)) = (n.arg(0), n.arg(1)) else {
-                continue;
-            };
-            let hit = if n.is("ProxyPass") {
-                alias_prefix(url, path).is_some()
-            } else if n.is("ProxyPassMatch") {
-                regex_matches(path, url)
-            } else {
-                false
-            };
-            if hit {
-                return to != "!";
-            }
+    for &id in &side.site(vhost).proxies {
+        let n = side.config.node(id);
+        let (Some(path), Some(to)) = (n.arg(0), n.arg(1)) else {
+            continue;
+        };
+        let hit = if n.is("ProxyPass") {
+            alias_prefix(url, path).is_some()
+        } else {
+            regex_matches(path, url)
+        };
+        if hit {
+            return to != "!";
         }
     }
     false
@@ -472,21 +523,12 @@ pub(crate) fn probes(old: &Side<'_>, new: &Side<'_>, site: &Site) -> Vec<String>
     let mut urls = vec!["/".to_string()];
     for (side, vhost) in [(old, site.old), (new, site.new)] {
         let config = side.config;
-        let mut containers = vec![config.root];
-        if let Some(i) = vhost {
-            containers.push(side.vhosts.vhosts[i].node);
-        }
         // Where directories are served from: the document root and the
         // targets of plain aliases, with their URL prefix.
         let mut roots: Vec<(String, String)> =
             vec![(document_root(side, vhost).0, "/".to_string())];
         for id in aliases(side, vhost) {
-            let n = config.node(id);
-            if let (false, Some(fake), Some(real)) = (
-                n.is("AliasMatch") || n.is("ScriptAliasMatch"),
-                n.arg(0),
-                n.arg(1),
-            ) {
+            if let Some((fake, real)) = plain_alias(config, id) {
                 let fake = if fake.ends_with('/') {
                     fake.to_string()
                 } else {
@@ -496,26 +538,24 @@ pub(crate) fn probes(old: &Side<'_>, new: &Side<'_>, site: &Site) -> Vec<String>
                 roots.push((normalize_path(config, real), fake));
             }
         }
-        for &c in &containers {
-            for s in scope_sections(side, c) {
-                let n = config.node(s);
-                let Some(arg) = n.arg(0).filter(|_| n.args.len() == 1) else {
-                    continue;
-                };
-                if n.is("Location") {
-                    urls.push(collapse_slashes(arg));
-                } else if n.is("Directory") && !arg.contains(['*', '?', '[']) {
-                    let dir = normalize_path(config, arg);
-                    for (root, prefix) in &roots {
-                        if is_within(&dir, root) {
-                            let rest = dir.get(root.len()..).unwrap_or("").trim_start_matches('/');
-                            let url = if rest.is_empty() {
-                                prefix.clone()
-                            } else {
-                                format!("{prefix}{rest}/")
-                            };
-                            urls.push(url);
-                        }
+        for &s in &side.site(vhost).sections {
+            let n = config.node(s);
+            let Some(arg) = n.arg(0).filter(|_| n.args.len() == 1) else {
+                continue;
+            };
+            if n.is("Location") {
+                urls.push(collapse_slashes(arg));
+            } else if n.is("Directory") && !arg.contains(['*', '?', '[']) {
+                let dir = normalize_path(config, arg);
+                for (root, prefix) in &roots {
+                    if is_within(&dir, root) {
+                        let rest = dir.get(root.len()..).unwrap_or("").trim_start_matches('/');
+                        let url = if rest.is_empty() {
+                            prefix.clone()
+                        } else {
+                            format!("{prefix}{rest}/")
+                        };
+                        urls.push(url);
                     }
                 }
             }
@@ -583,24 +623,19 @@ fn section_regex<'n>(node: &'n crate::load::tree::Node, matcher: &str) -> Option
 pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> Applied<'a> {
     let config = side.config;
     let target = map_url(side, vhost, url);
-    let mut containers = vec![config.root];
-    if let Some(i) = vhost {
-        containers.push(side.vhosts.vhosts[i].node);
-    }
-    let mut layers: Vec<Layer<'a>> = containers
-        .iter()
-        .map(|&c| Layer {
+    let mut layers: Vec<Layer<'a>> = side
+        .containers(vhost)
+        .into_iter()
+        .map(|c| Layer {
             source: Source::Config(c),
             conditional: false,
         })
         .collect();
-    let sections: Vec<NodeId> = containers
-        .iter()
-        .flat_map(|&c| scope_sections(side, c))
-        .collect();
+    let site = side.site(vhost);
+    let sections = &site.sections;
     let (mut dirs, mut dir_regex, mut files, mut locations, mut ifs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for &s in &sections {
+    for &s in sections {
         let n = config.node(s);
         if n.is("Directory") || n.is("DirectoryMatch") {
             if section_regex(n, "DirectoryMatch").is_some() {
@@ -771,38 +806,45 @@ pub(crate) fn limit_applies_to_get<'m>(
     }
 }
 
-/// The directives of a configuration container, `<Limit>` bodies that apply
-/// to GET included.
+/// The directives named `names` of a configuration container, `<Limit>`
+/// bodies that apply to GET included.
 fn container_settings<'a>(
     side: &Side<'a>,
     id: NodeId,
     layer: (usize, bool),
+    names: &[&str],
     out: &mut Vec<Setting<'a>>,
 ) {
     let config = side.config;
     for &child in side.content(id).iter() {
         let n = config.node(child);
         if n.is_directive() {
-            out.push(Setting {
-                name: &n.name,
-                args: n.arg_values().collect(),
-                origin: Origin::Node(child),
-                conditional: layer.1,
-                layer: layer.0,
-            });
+            if names.iter().any(|name| n.is(name)) {
+                out.push(Setting {
+                    name: &n.name,
+                    args: n.arg_values().collect(),
+                    origin: Origin::Node(child),
+                    conditional: layer.1,
+                    layer: layer.0,
+                });
+            }
         } else if n.is_section() && limit_applies_to_get(&n.name, n.arg_values()) {
-            container_settings(side, child, layer, out);
+            container_settings(side, child, layer, names, out);
         }
     }
 }
 
-/// Every setting of the applied layers, in merge order.
-pub(crate) fn merged<'a>(side: &Side<'a>, applied: &Applied<'a>) -> Vec<Setting<'a>> {
+/// Every setting named `names` of the applied layers, in merge order.
+pub(crate) fn merged<'a>(
+    side: &Side<'a>,
+    applied: &Applied<'a>,
+    names: &[&str],
+) -> Vec<Setting<'a>> {
     let mut out = Vec::new();
     for (index, layer) in applied.layers.iter().enumerate() {
         match layer.source {
             Source::Config(id) => {
-                container_settings(side, id, (index, layer.conditional), &mut out)
+                container_settings(side, id, (index, layer.conditional), names, &mut out)
             }
             Source::Htaccess(h) => {
                 let overrides = side.overrides(&h.dir);
@@ -810,6 +852,7 @@ pub(crate) fn merged<'a>(side: &Side<'a>, applied: &Applied<'a>) -> Vec<Setting<
                     htaccess_directives(side.config, h, &overrides)
                         .applied
                         .into_iter()
+                        .filter(|s| names.iter().any(|name| s.is(name)))
                         .map(|s| Setting { layer: index, ..s }),
                 );
             }

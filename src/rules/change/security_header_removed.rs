@@ -172,8 +172,8 @@ impl Rule for SecurityHeaderRemoved {
         let Some((old, new)) = sides(ctx) else { return };
         let mut groups: BTreeMap<Key, Lost<'_>> = BTreeMap::new();
         for probe in comparable(&old, &new) {
-            let before = security_headers(&merged(&old, &probe.old));
-            let new_settings = merged(&new, &probe.new);
+            let before = security_headers(&merged(&old, &probe.old, &["Header"]));
+            let new_settings = merged(&new, &probe.new, &["Header"]);
             let after = security_headers(&new_settings);
             for (name, setting) in before {
                 if after.contains_key(&name) {
