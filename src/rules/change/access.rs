@@ -96,7 +96,7 @@ impl Net {
 
 /// An authorization expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Authz {
+enum Authz {
     Any(Vec<Authz>),
     All(Vec<Authz>),
     /// `<RequireNone>`: fails when any child admits.
@@ -384,7 +384,7 @@ pub(crate) fn access(side: &Side<'_>, applied: &Applied<'_>) -> Access {
 }
 
 /// The sample clients for comparing two accesses.
-pub(crate) fn clients(a: &Access, b: &Access) -> Vec<Client> {
+fn clients(a: &Access, b: &Access) -> Vec<Client> {
     let loopback = Net {
         addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
         prefix: 32,
@@ -467,6 +467,18 @@ pub(crate) fn describe_clients(clients: &[Client]) -> String {
         .filter_map(|c| c.from.map(|n| n.display()))
         .collect();
     format!("from {}", super::perdir::listing(&addrs, 4))
+}
+
+/// What decides access now, against before: "`Require all denied` now
+/// decides access there (was `Require all granted`)".
+pub(crate) fn decider_change(old: &Side<'_>, change: &AccessChange, new: &Side<'_>) -> String {
+    let now = decider_text(new.config, change.new_decider);
+    let was = decider_text(old.config, change.old_decider);
+    if now == was {
+        format!("the Require lines starting with `{now}` changed")
+    } else {
+        format!("`{now}` now decides access there (was `{was}`)")
+    }
 }
 
 /// How a reader sees the authorization directive that decides.

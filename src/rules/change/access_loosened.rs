@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::access::{access_changes, decider_text, describe_clients};
+use super::access::{access_changes, decider_change, describe_clients};
 use super::perdir::{listing, sides, site_url};
 
 crate::declare_rule! {
@@ -87,8 +87,9 @@ impl Rule for AccessLoosened {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some((old, new)) = sides(ctx) else { return };
-        type Key = (Option<NodeId>, Option<NodeId>);
-        let mut groups: BTreeMap<Key, (Vec<String>, Vec<String>, bool)> = BTreeMap::new();
+        // Deciding directives → (what decides, URLs, whom, sensitive).
+        type Opened = (String, Vec<String>, Vec<String>, bool);
+        let mut groups: BTreeMap<(Option<NodeId>, Option<NodeId>), Opened> = BTreeMap::new();
         for change in access_changes(&old, &new) {
             if change.opened.is_empty() {
                 continue;
@@ -108,12 +109,19 @@ impl Rule for AccessLoosened {
                 });
             let entry = groups
                 .entry((change.new_decider, change.old_decider))
-                .or_default();
-            entry.0.push(site_url(&new, change.site.new, &change.url));
-            entry.1.push(describe_clients(&change.opened));
-            entry.2 |= sensitive;
+                .or_insert_with(|| {
+                    (
+                        decider_change(&old, &change, &new),
+                        Vec::new(),
+                        Vec::new(),
+                        false,
+                    )
+                });
+            entry.1.push(site_url(&new, change.site.new, &change.url));
+            entry.2.push(describe_clients(&change.opened));
+            entry.3 |= sensitive;
         }
-        for ((new_decider, old_decider), (urls, mut whom, sensitive)) in groups {
+        for ((new_decider, old_decider), (rule, urls, mut whom, sensitive)) in groups {
             whom.sort();
             whom.dedup();
             let whom = if whom.iter().any(|w| w == "from every address") {
@@ -123,13 +131,6 @@ impl Rule for AccessLoosened {
                     .map(|w| w.replacen("from ", "to ", 1).replacen("for ", "to ", 1))
                     .collect::<Vec<_>>()
                     .join(", ")
-            };
-            let now = decider_text(new.config, new_decider);
-            let was = decider_text(old.config, old_decider);
-            let rule = if now == was {
-                format!("the Require lines starting with `{now}` changed")
-            } else {
-                format!("`{now}` now decides access there (was `{was}`)")
             };
             let message = format!(
                 "{} {} now open {whom}: {rule}",

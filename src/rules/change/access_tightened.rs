@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::access::{access_changes, decider_text, describe_clients};
+use super::access::{access_changes, decider_change, decider_text, describe_clients};
 use super::perdir::{listing, sides, site_url};
 
 crate::declare_rule! {
@@ -31,18 +31,18 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```apache
-    /// # before
+    /// # before (the known-good version also admitted 127.0.0.1, where the
+    /// # cron job calling http://shop.example/admin/cron runs)
     /// <Location /admin>
-    ///     Require ip 127.0.0.1 198.51.100.0/24
+    ///     Require ip 198.51.100.0/24
     /// </Location>
     /// ```
     ///
     /// ```apache
     /// # after
     /// <Location /admin>
-    ///     Require ip 198.51.100.0/24
+    ///     Require ip 127.0.0.1 198.51.100.0/24
     /// </Location>
-    /// # the cron job calling http://shop.example/admin/cron from 127.0.0.1 now gets 403
     /// ```
     ///
     /// ## References
@@ -59,6 +59,26 @@ crate::declare_rule! {
 
 pub struct AccessTightened;
 
+/// Requests one change of the deciding directives closes.
+struct Closed {
+    rule: String,
+    urls: Vec<String>,
+    whom: Vec<String>,
+    /// Every one of them is admitted after a login.
+    login_now: bool,
+}
+
+impl Default for Closed {
+    fn default() -> Self {
+        Closed {
+            rule: String::new(),
+            urls: Vec::new(),
+            whom: Vec::new(),
+            login_now: true,
+        }
+    }
+}
+
 impl Rule for AccessTightened {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         &ACCESS_TIGHTENED
@@ -67,41 +87,39 @@ impl Rule for AccessTightened {
     fn check(&self, ctx: &mut Context<'_>) {
         let Some((old, new)) = sides(ctx) else { return };
         // One finding per pair of deciding directives, listing the requests.
-        type Key = (Option<NodeId>, Option<NodeId>);
-        let mut groups: BTreeMap<Key, Vec<(String, String, bool)>> = BTreeMap::new();
+        let mut groups: BTreeMap<(Option<NodeId>, Option<NodeId>), Closed> = BTreeMap::new();
         for change in access_changes(&old, &new) {
             if change.closed.is_empty() {
                 continue;
             }
-            let url = site_url(&new, change.site.new, &change.url);
-            groups
+            let group = groups
                 .entry((change.new_decider, change.old_decider))
-                .or_default()
-                .push((url, describe_clients(&change.closed), change.login_now));
+                .or_insert_with(|| Closed {
+                    rule: decider_change(&old, &change, &new),
+                    ..Closed::default()
+                });
+            group
+                .urls
+                .push(site_url(&new, change.site.new, &change.url));
+            group.whom.push(describe_clients(&change.closed));
+            group.login_now &= change.login_now;
         }
-        for ((new_decider, old_decider), requests) in groups {
-            let urls: Vec<String> = requests.iter().map(|(u, _, _)| u.clone()).collect();
-            let mut whom: Vec<String> = requests.iter().map(|(_, w, _)| w.clone()).collect();
+        for ((new_decider, old_decider), group) in groups {
+            let mut whom = group.whom;
             whom.dedup();
             let whom = match whom.as_slice() {
                 [one] if one != "from every address" => format!(" {one}"),
                 _ => String::new(),
             };
-            let status = if requests.iter().all(|(_, _, login)| *login) {
+            let status = if group.login_now {
                 "401 (a login is now required)"
             } else {
                 "403"
             };
-            let now = decider_text(new.config, new_decider);
-            let was = decider_text(old.config, old_decider);
-            let rule = if now == was {
-                format!("the Require lines starting with `{now}` changed")
-            } else {
-                format!("`{now}` now decides access there (was `{was}`)")
-            };
             let message = format!(
-                "requests for {}{whom} will answer {status}: {rule}",
-                listing(&urls, 3)
+                "requests for {}{whom} will answer {status}: {}",
+                listing(&group.urls, 3),
+                group.rule
             );
             let new_side = new_decider.map(|id| (id, ctx.node(id).span));
             let old_side = old_decider.map(|id| (id, old.config.node(id).span));
@@ -109,7 +127,8 @@ impl Rule for AccessTightened {
             f.primary_label =
                 Some("refuses requests the known-good configuration admitted".to_string());
             f.help = Some(format!(
-                "grant the paths that must keep working (e.g. `Require all granted` in their own <Directory> or <Location>), or restore `{was}`"
+                "grant the paths that must keep working (e.g. `Require all granted` in their own <Directory> or <Location>), or restore `{}`",
+                decider_text(old.config, old_decider)
             ));
         }
     }

@@ -21,14 +21,16 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```apache
-    /// # before
+    /// # before (the known-good version ran prefork)
     /// LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+    /// LoadModule php_module /usr/lib/apache2/modules/libphp8.2.so
     /// ```
     ///
     /// ```apache
-    /// # after
-    /// LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so
-    /// # (switch together with the modules that need it: php-fpm instead of mod_php)
+    /// # after: switch together with what needs it (PHP through php-fpm)
+    /// LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+    /// LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
+    /// LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so
     /// ```
     ///
     /// ## References

@@ -19,6 +19,10 @@
 //!   `AllowOverride` in force lets httpd read it), `<DirectoryMatch>`,
 //!   `<Files>`, `<Location>` in configuration order, and last `<If>` (marked
 //!   conditional).
+//! - A probe is **compared** only where both sides map it to the same place
+//!   (a moved DocumentRoot or a new Alias is documentroot-changed's
+//!   business) and no `.htaccess` on the way makes it fail with 500
+//!   (allowoverride-breaks-htaccess's).
 //!
 //! Approximations: a request is a `GET` (`<Limit GET>` applies,
 //! `<LimitExcept GET>` does not); `<If>` conditions are not evaluated;
@@ -42,10 +46,11 @@ use crate::syntax;
 
 /// The document root httpd uses when none is configured (Debian's and
 /// RHEL's builds).
-pub(crate) const COMPILED_DOCUMENT_ROOT: &str = "/var/www/html";
+const COMPILED_DOCUMENT_ROOT: &str = "/var/www/html";
 
 /// One side of a change check, with what every request asks again computed
-/// once: the main server's top level and the overrides per directory.
+/// once: the main server's top level, each site's mapping data and the
+/// overrides per directory.
 pub(crate) struct Side<'a> {
     pub config: &'a Config,
     pub vhosts: &'a VhostMap,
@@ -93,6 +98,7 @@ impl<'a> Side<'a> {
         out
     }
 
+    /// A site's mapping data (cached).
     fn site(&self, vhost: Option<usize>) -> Rc<SiteData> {
         if let Some(data) = self.sites.borrow().get(&vhost) {
             return Rc::clone(data);
@@ -413,7 +419,7 @@ fn alias_prefix(url: &str, fake: &str) -> Option<usize> {
 
 /// A regular expression as httpd compiles it (PCRE); `None` if it does not
 /// compile.
-pub(crate) fn regex(pattern: &str) -> Option<pcre2::bytes::Regex> {
+fn regex(pattern: &str) -> Option<pcre2::bytes::Regex> {
     pcre2::bytes::RegexBuilder::new().build(pattern).ok()
 }
 
@@ -471,7 +477,7 @@ fn proxied(side: &Side<'_>, vhost: Option<usize>, url: &str) -> bool {
 }
 
 /// Maps a URL path of a site to where httpd serves it from.
-pub(crate) fn map_url(side: &Side<'_>, vhost: Option<usize>, url: &str) -> Target {
+fn map_url(side: &Side<'_>, vhost: Option<usize>, url: &str) -> Target {
     let config = side.config;
     let url = collapse_slashes(url);
     if proxied(side, vhost, &url) {
@@ -519,7 +525,7 @@ pub(crate) fn map_url(side: &Side<'_>, vhost: Option<usize>, url: &str) -> Targe
 }
 
 /// The URL paths worth probing on a site, from both sides.
-pub(crate) fn probes(old: &Side<'_>, new: &Side<'_>, site: &Site) -> Vec<String> {
+fn probes(old: &Side<'_>, new: &Side<'_>, site: &Site) -> Vec<String> {
     let mut urls = vec!["/".to_string()];
     for (side, vhost) in [(old, site.old), (new, site.new)] {
         let config = side.config;
@@ -620,7 +626,7 @@ fn section_regex<'n>(node: &'n crate::load::tree::Node, matcher: &str) -> Option
 }
 
 /// Computes the layers httpd merges for `url` on a site.
-pub(crate) fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> Applied<'a> {
+fn apply<'a>(side: &Side<'a>, vhost: Option<usize>, url: &str) -> Applied<'a> {
     let config = side.config;
     let target = map_url(side, vhost, url);
     let mut layers: Vec<Layer<'a>> = side

@@ -119,7 +119,7 @@ fn spelled(setting: &Setting<'_>) -> String {
 }
 
 /// A `Header` line up to the header name: `Header always set X-Frame-Options`.
-pub(crate) fn header_text(setting: &Setting<'_>) -> String {
+fn header_text(setting: &Setting<'_>) -> String {
     let upto = setting
         .args
         .iter()
