@@ -14,7 +14,9 @@ crate::declare_rule! {
     /// served through `<Directory>` or `Alias`) of each site on both sides of the change, and
     /// looks the index files up in the checked tree. Reports a directory whose `/` found an
     /// index file in the known-good configuration and finds none now (error), or now serves
-    /// another file than before (warning). Silent when the tree's files are not available.
+    /// another file than before (warning). Silent when the tree's files are not available, or
+    /// when an index entry is a URL (`DirectoryIndex /index.php`), which httpd resolves as a
+    /// request.
     ///
     /// ## Why is this risky?
     /// `DirectoryIndex` is replaced as a whole, not extended. Narrowing the global list to

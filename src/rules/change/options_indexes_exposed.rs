@@ -17,6 +17,7 @@ crate::declare_rule! {
     /// reports a directory where `Indexes` is newly in force. An error when anonymous clients
     /// reach the directory and it has no index file in the checked tree — httpd will list its
     /// files; a warning otherwise (its subdirectories without an index file are listed).
+    /// `Options` inside `<If>` and the `Options=` list of `AllowOverride` are not evaluated.
     ///
     /// ## Why is this risky?
     /// `Options +Indexes` applies to the directory **and everything below it**. Enabled so

@@ -15,7 +15,10 @@ crate::declare_rule! {
     /// security header — `Strict-Transport-Security`, `Content-Security-Policy`,
     /// `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy` — that responses carried
     /// in the known-good configuration and no longer carry: its `Header` line removed or
-    /// unset, or the `.htaccess` that set it no longer read.
+    /// unset, or the `.htaccess` that set it no longer read. (A `.htaccess` conditional that
+    /// turned false is config-silently-disabled's finding.) A header set inside `<If>` or with
+    /// `env=`/`expr=` counts as sent; a path is compared only where both versions serve it
+    /// from the same place.
     ///
     /// ## Why is this risky?
     /// Nothing fails and no test notices; the site just loses a defence (clickjacking, MIME
