@@ -11,8 +11,8 @@ use std::io::IsTerminal;
 
 use crate::check;
 use crate::cli::{
-    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, FailOn, InputArgs, ReportFormat,
-    SnapshotArgs,
+    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, ExplainArgs, FailOn, InputArgs,
+    ReportFormat, SnapshotArgs,
 };
 use crate::finding::Severity;
 use crate::load::facts::VfsFacts;
@@ -55,6 +55,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
         Command::Dump(args) => dump(&args, out),
         Command::Includes(args) => includes(&args, out),
         Command::Snapshot(args) => snapshot(&args, out),
+        Command::Explain(args) => explain(&args, out),
+        Command::Rules => rules(out),
         Command::Vhosts(args) => vhosts(&args, out),
     };
     match result {
@@ -189,6 +191,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     };
     let (config, input) = load_from(candidate_backend, &args.input, &path, args.staged)?;
     let baseline = load_baseline(args, &path, repo.as_deref(), &disk)?;
+    let baseline_name = baseline.as_ref().map(|_| baseline_label(args));
     let facts = VfsFacts {
         vfs: &input.vfs,
         server_root: config.server_root.clone(),
@@ -210,6 +213,11 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
         ReportFormat::Short => crate::report::short::render(&findings, &checked.sources),
+        ReportFormat::Sarif => {
+            let value = crate::report::sarif::report(&findings, &checked.sources);
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Github => crate::report::github::render(&findings, &checked.sources),
         ReportFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -220,7 +228,15 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
                 color,
                 ..HumanOptions::default()
             };
-            let mut text = crate::report::human::render(&findings, &checked.sources, options);
+            let mut text = match &baseline_name {
+                Some(name) => crate::report::plan::render(name, &checked.changes, &findings),
+                None => String::new(),
+            };
+            text.push_str(&crate::report::human::render(
+                &findings,
+                &checked.sources,
+                options,
+            ));
             text.push_str(&summary_line(&findings, code));
             text
         }
@@ -283,6 +299,15 @@ fn load_baseline(
     Ok(Some(config))
 }
 
+/// How the known-good side is named in the report.
+fn baseline_label(args: &CheckArgs) -> String {
+    match (&args.baseline, &args.baseline_git) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(rev)) => format!("git {rev}"),
+        (None, None) => "git HEAD".to_string(),
+    }
+}
+
 /// The last line of the human report.
 fn summary_line(findings: &[crate::finding::Finding], code: u8) -> String {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -324,6 +349,37 @@ fn includes(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String>
     Ok(status_of(&config))
 }
 
+fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let rule = crate::rules::registry::find(&args.rule)
+        .ok_or_else(|| format!("no rule is called '{}' (see `apachelint rules`)", args.rule))?;
+    let text = format!(
+        "{} {} ({:?}, default severity {})\n\n{}",
+        rule.code,
+        rule.name,
+        rule.family,
+        rule.default_severity.as_str(),
+        rule.explain()
+    );
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn rules(out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let mut text = String::new();
+    for r in crate::rules::registry::ALL {
+        text.push_str(&format!(
+            "{:6} {:34} {:9} {:8} {}\n",
+            r.code,
+            r.name,
+            format!("{:?}", r.family).to_lowercase(),
+            r.default_severity.as_str(),
+            r.summary()
+        ));
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
 fn snapshot(args: &SnapshotArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let config = load_input(&args.input)?;
     print_findings(&config);
@@ -357,6 +413,25 @@ fn vhosts(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let map = crate::model::vhosts::VhostMap::build(&config);
     out.write_all(map.render().as_bytes())
         .map_err(|e| e.to_string())?;
+    for v in &map.vhosts {
+        for a in &v.addrs {
+            let ip = match a.host {
+                crate::model::vhosts::Host::Ip(ip) => Some(ip),
+                crate::model::vhosts::Host::Any => None,
+                crate::model::vhosts::Host::Name(_) => continue,
+            };
+            if let Some(port) = a.port
+                && !crate::diff::routing::listens(&map, ip, port)
+            {
+                eprintln!(
+                    "apachelint: warning: nothing listens on {} ({}:{})",
+                    a.display(),
+                    v.file,
+                    v.line
+                );
+            }
+        }
+    }
     Ok(status_of(&config))
 }
 
@@ -369,14 +444,7 @@ fn dump(args: &DumpArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let text = match args.format {
         DumpFormat::Text => render::dump_config(&config, &|name| config.canonical_name(name)),
         DumpFormat::Json => {
-            let mut value = render::loaded_json(&config);
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("version".into(), serde_json::json!(1));
-                obj.insert(
-                    "status".into(),
-                    serde_json::json!(if config.is_complete() { "ok" } else { "failed" }),
-                );
-            }
+            let value = render::loaded_json(&config);
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
     };

@@ -65,6 +65,7 @@ pub fn check_change(
         })
         .collect();
     findings.extend(per_rule.into_iter().flatten());
+    let mut findings = crate::suppress::apply(findings, &sources, config.sources.len());
     sort(&mut findings);
     Checked {
         findings,
@@ -94,11 +95,21 @@ fn served_dirs(config: &Config) -> Vec<String> {
     }
     dirs.sort();
     dirs.dedup();
-    // Keep only roots not below another root ("/" itself is too broad).
+    // Keep only roots not below another root (checked ancestor by ancestor).
+    let all: std::collections::HashSet<&str> = dirs.iter().map(String::as_str).collect();
     let mut roots: Vec<String> = Vec::new();
-    for d in dirs.into_iter().filter(|d| !d.is_empty()) {
-        if !roots.iter().any(|r| d.starts_with(&format!("{r}/"))) {
-            roots.push(d);
+    for d in dirs.iter().filter(|d| !d.is_empty()) {
+        let mut below_another = false;
+        let mut cur = d.as_str();
+        while let Some((parent, _)) = cur.rsplit_once('/') {
+            if !parent.is_empty() && all.contains(parent) {
+                below_another = true;
+                break;
+            }
+            cur = parent;
+        }
+        if !below_another {
+            roots.push(d.clone());
         }
     }
     roots
@@ -106,25 +117,41 @@ fn served_dirs(config: &Config) -> Vec<String> {
 
 /// Finds and parses the `.htaccess` files (the `AccessFileName`) below the
 /// candidate's served directories, adding them to the report's sources.
-fn find_htaccess(config: &Config, facts: &dyn TargetFacts, sources: &mut SourceSet) -> Vec<HtaccessFile> {
+fn find_htaccess(
+    config: &Config,
+    facts: &dyn TargetFacts,
+    sources: &mut SourceSet,
+) -> Vec<HtaccessFile> {
     let name = config
         .walk_effective()
         .into_iter()
-        .filter(|&id| config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none())
-        .filter_map(|id| config.node(id).arg(0).map(str::to_string))
-        .next_back()
+        .rev()
+        .filter(|&id| {
+            config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none()
+        })
+        .find_map(|id| config.node(id).arg(0).map(str::to_string))
         .unwrap_or_else(|| ".htaccess".to_string());
     let mut out = Vec::new();
     for root in served_dirs(config) {
-        let Ok(files) = facts.find_files(&root, &name) else { continue };
+        let Ok(files) = facts.find_files(&root, &name) else {
+            continue;
+        };
         for path in files {
-            let Ok(Some(bytes)) = facts.read(&path) else { continue };
+            let Ok(Some(bytes)) = facts.read(&path) else {
+                continue;
+            };
             let parsed = crate::syntax::parse(&bytes, &crate::syntax::ParseOptions::htaccess());
             let file = sources.add(
-                crate::source::SourceFile::new(facts.display_path(&path), bytes).with_config_path(&path),
+                crate::source::SourceFile::new(facts.display_path(&path), bytes)
+                    .with_config_path(&path),
             );
             let dir = path.rsplit_once('/').map_or("/", |(d, _)| d).to_string();
-            out.push(HtaccessFile { path, dir, file, parsed });
+            out.push(HtaccessFile {
+                path,
+                dir,
+                file,
+                parsed,
+            });
         }
     }
     out

@@ -30,6 +30,10 @@ pub enum Command {
     /// Save a self-contained snapshot of a configuration (every file read and
     /// the profile) to compare later edits against (`check --baseline FILE`).
     Snapshot(SnapshotArgs),
+    /// Explain a rule: what it checks, why it matters, an example.
+    Explain(ExplainArgs),
+    /// List every rule with its code, name, family and default severity.
+    Rules,
     /// Print the include tree, like `apache2 -t -D DUMP_INCLUDES`.
     Includes(InputArgs),
     /// Print the virtual-host map, like `apache2 -S`, computed without the server.
@@ -108,6 +112,10 @@ pub enum ReportFormat {
     Short,
     /// The documented, versioned JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +131,12 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code (AL104) or name (wrong-argument-count).
+    pub rule: String,
 }
 
 #[derive(Args, Debug)]

@@ -73,7 +73,12 @@ pub fn listens(map: &VhostMap, ip: Option<IpAddr>, port: u16) -> bool {
 /// Every request the known-good configuration answered with a vhost that
 /// the candidate answers with another one (on addresses the candidate still
 /// listens on).
-pub fn reroutes(old_cfg: &Config, old: &VhostMap, new_cfg: &Config, new: &VhostMap) -> Vec<Reroute> {
+pub fn reroutes(
+    old_cfg: &Config,
+    old: &VhostMap,
+    new_cfg: &Config,
+    new: &VhostMap,
+) -> Vec<Reroute> {
     let mut ips: BTreeSet<Option<IpAddr>> = BTreeSet::new();
     ips.insert(None);
     for set in old.sets.iter().chain(new.sets.iter()) {
@@ -107,7 +112,8 @@ pub fn reroutes(old_cfg: &Config, old: &VhostMap, new_cfg: &Config, new: &VhostM
                     continue;
                 };
                 // A name only counts where its own vhost answered it.
-                if host.is_some() && !old.vhosts[before].matches_name(host.as_deref().unwrap_or("")) {
+                if host.is_some() && !old.vhosts[before].matches_name(host.as_deref().unwrap_or(""))
+                {
                     continue;
                 }
                 if host.is_none() && before != default {

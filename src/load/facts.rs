@@ -86,8 +86,15 @@ impl TargetFacts for VfsFacts<'_> {
         Ok(found)
     }
 
+    fn is_checkout(&self) -> bool {
+        self.vfs.is_confined()
+    }
+
     fn display_path(&self, path: &str) -> String {
-        self.vfs.display_path(&self.absolute(path)).display().to_string()
+        self.vfs
+            .display_path(&self.absolute(path))
+            .display()
+            .to_string()
     }
 
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown> {

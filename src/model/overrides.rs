@@ -50,7 +50,11 @@ pub fn class_names(classes: u32) -> String {
         .filter(|(bit, _)| classes & bit != 0)
         .map(|(_, n)| *n)
         .collect();
-    if v.is_empty() { "None".to_string() } else { v.join(" ") }
+    if v.is_empty() {
+        "None".to_string()
+    } else {
+        v.join(" ")
+    }
 }
 
 /// Parses an `AllowOverride` argument list.
@@ -67,7 +71,10 @@ fn parse_allow_override(words: &[&str], into: &mut Overrides) {
             "limit" => into.classes |= OR_LIMIT,
             "options" => into.classes |= OR_OPTIONS,
             "nonfatal" => {
-                let value = w.split_once('=').map_or("", |(_, v)| v).to_ascii_lowercase();
+                let value = w
+                    .split_once('=')
+                    .map_or("", |(_, v)| v)
+                    .to_ascii_lowercase();
                 into.nonfatal_override |= value == "override" || value == "all";
                 into.nonfatal_unknown |= value == "unknown" || value == "all";
             }

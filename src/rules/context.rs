@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::diff::Change;
-use crate::finding::{Finding, HttpdEcho, Stage};
+use crate::finding::{Finding, HttpdEcho, HttpdPhase, Stage};
 use crate::load::render::httpd_file_name;
 use crate::load::tree::{Config, Node, NodeId, NodeKind};
 use crate::model::registry::{
@@ -47,6 +47,12 @@ pub trait TargetFacts: Sync {
     /// in repository mode).
     fn display_path(&self, path: &str) -> String {
         path.to_string()
+    }
+    /// Whether the answers come from a checkout of the configuration
+    /// (repository mode) rather than from the target itself: there a missing
+    /// path may only be missing from the checkout.
+    fn is_checkout(&self) -> bool {
+        false
     }
 }
 
@@ -124,14 +130,28 @@ pub struct Context<'a> {
 }
 
 /// Nodes by lowercased directive name (sections as `<name`), all of them —
-/// active and inactive — in file order.
+/// active and inactive — in file order; and each node's registry entries,
+/// looked up once.
 #[derive(Debug, Default)]
 pub struct NodeIndex {
     by_name: HashMap<String, Vec<NodeId>>,
+    specs: Vec<&'static [registry::DirectiveSpec]>,
 }
 
 impl NodeIndex {
     pub fn build(config: &Config) -> NodeIndex {
+        use rayon::prelude::*;
+        let specs: Vec<&'static [registry::DirectiveSpec]> = (0..config.nodes.len())
+            .into_par_iter()
+            .map(|i| {
+                let node = &config.nodes[i];
+                match node.kind {
+                    NodeKind::Directive => registry::lookup(&node.name),
+                    NodeKind::Section { .. } => registry::section(&node.name),
+                    _ => &[],
+                }
+            })
+            .collect();
         let mut by_name: HashMap<String, Vec<NodeId>> = HashMap::new();
         for (i, node) in config.nodes.iter().enumerate() {
             let key = match node.kind {
@@ -143,7 +163,7 @@ impl NodeIndex {
             };
             by_name.entry(key).or_default().push(NodeId(i as u32));
         }
-        NodeIndex { by_name }
+        NodeIndex { by_name, specs }
     }
 
     /// Nodes named `name` (case-insensitive; `<Name` for sections).
@@ -264,6 +284,7 @@ impl<'a> Context<'a> {
     pub fn report(&mut self, node: NodeId, span: Span, message: impl Into<String>) -> &mut Finding {
         let n = self.config.node(node);
         let mut f = Finding::new(self.rule, span, message).chain(self.config.chain(node));
+        f.node = Some(node);
         if !n.active {
             f = f.latent();
         }
@@ -297,7 +318,26 @@ impl<'a> Context<'a> {
             file: httpd_file_name(self.config, node),
             span: n.span,
             line: n.line,
+            phase: HttpdPhase::Walk,
         }
+    }
+
+    /// A finding httpd only logs (it does not stop): `prefix` is the log
+    /// prefix (`core:warn`), `None` for start-up-class lines such as AH00112.
+    pub fn httpd_log(
+        &mut self,
+        node: NodeId,
+        span: Span,
+        httpd_message: impl Into<String>,
+        prefix: Option<&'static str>,
+    ) -> &mut Finding {
+        let message = httpd_message.into();
+        let mut echo = self.echo(node, message.clone());
+        echo.phase = HttpdPhase::Log { prefix };
+        let f = self.report(node, span, message);
+        f.httpd = Some(echo);
+        f.severity = crate::finding::Severity::Warning;
+        f
     }
 
     /// The section httpd considers the directive's parent (conditionals,
@@ -321,6 +361,19 @@ impl<'a> Context<'a> {
             overrides = section_overrides(&self.config.node(section).name, overrides);
         }
         overrides
+    }
+
+    /// The registry entries for a node's name (empty when unknown).
+    pub fn specs(&self, id: NodeId) -> &'static [registry::DirectiveSpec] {
+        self.index.specs.get(id.0 as usize).copied().unwrap_or(&[])
+    }
+
+    /// The registry entries for a node's name registered by a loaded module.
+    pub fn loaded_specs_of(&self, id: NodeId) -> Vec<&'static registry::DirectiveSpec> {
+        self.specs(id)
+            .iter()
+            .filter(|s| self.has_module(s.module_id))
+            .collect()
     }
 
     /// Whether a module (by identifier) is loaded or built in.
@@ -380,7 +433,12 @@ fn removal_anchor(candidate: &Config, baseline: &Config, old: NodeId) -> Span {
         // The same line, or the last line with content when the file is
         // shorter now.
         let mut line = line.min(index.line_count());
-        while line > 1 && f.text[index.line_start(line)..].iter().take_while(|&&b| b != b'\n').all(|b| b.is_ascii_whitespace()) {
+        while line > 1
+            && f.text[index.line_start(line)..]
+                .iter()
+                .take_while(|&&b| b != b'\n')
+                .all(|b| b.is_ascii_whitespace())
+        {
             line -= 1;
         }
         let start = index.line_start(line);

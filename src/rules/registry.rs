@@ -2,7 +2,7 @@
 //! a renamed rule keeps its code.
 
 use super::{Rule, RuleMeta};
-use super::{change, load, syntax, validity};
+use super::{change, hygiene, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -26,11 +26,34 @@ pub static ALL: &[&RuleMeta] = &[
     &load::MACRO_USE_INVALID,
     &load::MACRO_DEFINITION_WARNING,
     &load::SERVER_ROOT_INVALID,
-    &load::SECTION_FROM_VARIABLE,
     &validity::UNKNOWN_DIRECTIVE,
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &validity::LOADMODULE_BUILT_IN,
+    &validity::LOADMODULE_FILE_MISSING,
+    &validity::LOADMODULE_WRONG_SYMBOL,
+    &validity::LOADMODULE_DUPLICATE,
+    &validity::MPM_COUNT,
+    &validity::MPM_LIMIT_CLAMPED,
+    &validity::SERVER_NAME_INVALID,
+    &validity::ERROR_DOCUMENT_STATUS,
+    &validity::LOG_LEVEL_INVALID,
+    &validity::NUMERIC_VALUE_INVALID,
+    &validity::KEYWORD_VALUE_INVALID,
+    &validity::DOCUMENT_ROOT_MISSING,
+    &validity::LOG_DIRECTORY_MISSING,
+    &validity::RUN_IDENTITY_INVALID,
+    &validity::SERVER_DIRECTORY_INVALID,
+    &validity::IF_CONDITION_INVALID,
+    &validity::REQUIRE_EXPRESSION_INVALID,
+    &validity::SETENVIFEXPR_INVALID,
+    &validity::HEADER_EXPRESSION_INVALID,
+    &validity::REWRITECOND_EXPRESSION_INVALID,
+    &validity::SSLREQUIRE_EXPRESSION_INVALID,
+    &validity::STRING_EXPRESSION_INVALID,
+    &validity::LOG_EXPRESSION_INVALID,
+    &validity::ERROR_DIRECTIVE,
     &change::LISTEN_REMOVED,
     &change::VHOST_REMOVED,
     &change::SERVERNAME_ALIAS_REMOVED,
@@ -53,6 +76,10 @@ pub static ALL: &[&RuleMeta] = &[
     &change::LOGGING_REMOVED,
     &change::DIRECTORYINDEX_NARROWED,
     &change::OPTIONS_INDEXES_EXPOSED,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
+    &hygiene::VHOST_PORT_NOT_LISTENED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -62,6 +89,30 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &validity::LoadModuleBuiltIn,
+    &validity::LoadModuleFileMissing,
+    &validity::LoadModuleWrongSymbol,
+    &validity::LoadModuleDuplicate,
+    &validity::MpmCount,
+    &validity::MpmLimitClamped,
+    &validity::ServerNameInvalid,
+    &validity::ErrorDocumentStatus,
+    &validity::LogLevelInvalid,
+    &validity::NumericValueInvalid,
+    &validity::KeywordValueInvalid,
+    &validity::DocumentRootMissing,
+    &validity::LogDirectoryMissing,
+    &validity::RunIdentityInvalid,
+    &validity::ServerDirectoryInvalid,
+    &validity::IfConditionInvalid,
+    &validity::RequireExpressionInvalid,
+    &validity::SetEnvIfExprInvalid,
+    &validity::HeaderExpressionInvalid,
+    &validity::RewriteCondExpressionInvalid,
+    &validity::SslRequireExpressionInvalid,
+    &validity::StringExpressionInvalid,
+    &validity::LogExpressionInvalid,
+    &validity::ErrorDirective,
     &change::ListenRemoved,
     &change::VhostRemoved,
     &change::ServernameAliasRemoved,
@@ -84,6 +135,7 @@ pub static RULES: &[&dyn Rule] = &[
     &change::LoggingRemoved,
     &change::DirectoryindexNarrowed,
     &change::OptionsIndexesExposed,
+    &hygiene::VhostPortNotListened,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

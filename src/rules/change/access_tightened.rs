@@ -10,13 +10,14 @@ use super::perdir::{listing, sides, site_url};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Computes, for every site on both sides of the change, who may reach its document root
-    /// and each `<Location>`, `<Directory>` and `Alias` path — the `Require` rules merged as
-    /// httpd merges them (`<Directory>` by depth, then `<Location>`; a section with its own
-    /// `Require` replaces its parent's) — and reports a path that admitted some clients in the
-    /// known-good configuration and refuses them now: `Require all denied` on a parent
-    /// directory, an address dropped from `Require ip`, authentication added, or a
-    /// `Require all granted` removed.
+    /// Reports a served path that admitted some clients in the known-good configuration and
+    /// refuses them now: `Require all denied` on a parent directory, an address dropped from
+    /// `Require ip`, authentication added, or a `Require all granted` removed.
+    ///
+    /// For every site on both sides of the change it computes who may reach the document
+    /// root and each `<Location>`, `<Directory>` and `Alias` path — the `Require` rules merged
+    /// as httpd merges them (`<Directory>` by depth, then `<Location>`; a section with its own
+    /// `Require` replaces its parent's).
     ///
     /// ## Why is this risky?
     /// `apache2 -t` cannot know who is supposed to get in. The server starts, and the site (or

@@ -74,12 +74,20 @@ fn refused(ctx: &Context<'_>, file: &HtaccessFile, overrides: &Overrides, out: &
         let specs = ctx.loaded_specs(&name);
         let span = Span::new(file.file, d.name.range);
         match specs.first() {
-            None if !overrides.nonfatal_unknown => out.push(Refused { name, span, needs: None }),
+            None if !overrides.nonfatal_unknown => out.push(Refused {
+                name,
+                span,
+                needs: None,
+            }),
             None => {}
             Some(spec) => {
                 let needs = spec.req_override.0;
                 if !overrides.allows(&name, needs) && !overrides.nonfatal_override {
-                    out.push(Refused { name, span, needs: Some(needs) });
+                    out.push(Refused {
+                        name,
+                        span,
+                        needs: Some(needs),
+                    });
                 }
             }
         }
@@ -128,7 +136,9 @@ impl Rule for AllowOverrideBreaksHtaccess {
                 file.path.rsplit('/').next().unwrap_or(".htaccess"),
                 what.join(", ")
             );
-            let baseline_overrides = ctx.baseline.map(|b| (b, overrides_for(b.config, &file.dir)));
+            let baseline_overrides = ctx
+                .baseline
+                .map(|b| (b, overrides_for(b.config, &file.dir)));
             let f = match (&baseline_overrides, overrides.source) {
                 (Some((b, old)), Some(new_node)) => {
                     let old_ok = out.iter().all(|r| match r.needs {
@@ -158,10 +168,21 @@ impl Rule for AllowOverrideBreaksHtaccess {
                 }
                 shown.push(&r.name);
                 let note = match r.needs {
-                    Some(n) => format!("`{}` here needs AllowOverride {}: httpd answers 500 (`{} not allowed here`)", r.name, class_names(n & registry::OR_ALL), r.name),
-                    None => format!("`{}` is unknown to the loaded modules: httpd answers 500", r.name),
+                    Some(n) => format!(
+                        "`{}` here needs AllowOverride {}: httpd answers 500 (`{} not allowed here`)",
+                        r.name,
+                        class_names(n & registry::OR_ALL),
+                        r.name
+                    ),
+                    None => format!(
+                        "`{}` is unknown to the loaded modules: httpd answers 500",
+                        r.name
+                    ),
                 };
-                f.labels.push(crate::finding::Label { span: r.span, message: note });
+                f.labels.push(crate::finding::Label {
+                    span: r.span,
+                    message: note,
+                });
             }
             let mut needed = overrides.classes;
             for r in &out {
@@ -178,7 +199,9 @@ impl Rule for AllowOverrideBreaksHtaccess {
 /// With a known-good version: reports a `.htaccess` file the known-good
 /// configuration read (and acted on) that the candidate no longer reads.
 fn no_longer_read(ctx: &mut Context<'_>, file: &HtaccessFile, overrides: &Overrides) {
-    let Some((old_side, new_side)) = sides(ctx) else { return };
+    let Some((old_side, new_side)) = sides(ctx) else {
+        return;
+    };
     // A directory no site serves any more is another rule's finding.
     if !is_served(&old_side, &file.dir) || !is_served(&new_side, &file.dir) {
         return;
@@ -221,7 +244,11 @@ fn no_longer_read(ctx: &mut Context<'_>, file: &HtaccessFile, overrides: &Overri
     }
     f.help = Some(format!(
         "keep the classes the file needs (`AllowOverride {}`), or move its directives into the <Directory> block before turning overrides off",
-        class_names(read.applied.iter().fold(0, |acc, s| acc | needed_class(s.name)))
+        class_names(
+            read.applied
+                .iter()
+                .fold(0, |acc, s| acc | needed_class(s.name))
+        )
     ));
 }
 

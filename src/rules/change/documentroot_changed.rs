@@ -13,12 +13,13 @@ use super::perdir::{
 
 crate::declare_rule! {
     /// ## What it does
-    /// Compares the directory each site serves from — its effective `DocumentRoot` (its own,
-    /// the main server's, or the compiled-in default) and the target of each `Alias` it had
-    /// before — on both sides of the change. Reports a change as an error when the new
-    /// directory does not exist in the checked tree, or when a `DocumentRoot` now points into
-    /// another site's tree; as a warning otherwise (a move is often intended, but it changes
-    /// what every URL of the site returns).
+    /// Reports a site that serves another directory than in the known-good configuration:
+    /// its effective `DocumentRoot` (its own, the main server's, or the compiled-in default)
+    /// or the target of an `Alias` it had before.
+    ///
+    /// An error when the new directory does not exist in the checked tree, or when a
+    /// `DocumentRoot` now points into another site's tree; a warning otherwise (a move is often
+    /// intended, but it changes what every URL of the site returns).
     ///
     /// ## Why is this risky?
     /// httpd only warns about a missing `DocumentRoot` (AH00112) and starts anyway: every

@@ -83,14 +83,23 @@ impl Rule for ListenRemoved {
             let old_node = old.node;
             let old_span = base.config.node(old_node).span;
             // Point at a Listen that remains in the same file, if any.
-            let old_path = base.config.config_path(base.config.node(old_node).span.file);
+            let old_path = base
+                .config
+                .config_path(base.config.node(old_node).span.file);
             let replacement = ctx.named("Listen").iter().copied().find(|&id| {
                 let n = ctx.node(id);
                 n.active && ctx.config.config_path(n.span.file) == old_path
             });
             let new = replacement.map(|id| (id, ctx.node(id).span));
-            let f = ctx.report_change(new, Some((old_node, old_span)), format!("nothing listens on {addr} any more: {impact}"));
-            f.help = Some(format!("keep `Listen {}` (or move those vhosts to a port that is listened on)", base.config.raw_args(old_node)));
+            let f = ctx.report_change(
+                new,
+                Some((old_node, old_span)),
+                format!("nothing listens on {addr} any more: {impact}"),
+            );
+            f.help = Some(format!(
+                "keep `Listen {}` (or move those vhosts to a port that is listened on)",
+                base.config.raw_args(old_node)
+            ));
         }
     }
 }

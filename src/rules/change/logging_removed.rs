@@ -12,10 +12,12 @@ use super::perdir::{
 
 crate::declare_rule! {
     /// ## What it does
-    /// Computes, for every site on both sides of the change, where its requests and errors
-    /// are logged — the vhost's own `CustomLog`/`TransferLog` lines, or else the main
-    /// server's, plus any `GlobalLog`; its `ErrorLog`; its `LogLevel` — and reports what it no
-    /// longer writes to:
+    /// Reports a site whose requests or errors are no longer logged where the known-good
+    /// configuration logged them.
+    ///
+    /// For every site on both sides it computes the access logs (the vhost's own
+    /// `CustomLog`/`TransferLog` lines, or else the main server's, plus any `GlobalLog`), the
+    /// `ErrorLog` and the `LogLevel`, and reports:
     /// - an error when a vhost that gained its own `CustomLog` stops writing to the
     ///   server-wide access log (httpd uses the main server's logs only for vhosts without
     ///   one), or when its requests are no longer logged anywhere;

@@ -33,7 +33,9 @@ mod vhost_removed;
 
 pub use access_loosened::{ACCESS_LOOSENED, AccessLoosened};
 pub use access_tightened::{ACCESS_TIGHTENED, AccessTightened};
-pub use allowoverride_breaks_htaccess::{ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess};
+pub use allowoverride_breaks_htaccess::{
+    ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess,
+};
 pub use config_silently_disabled::{CONFIG_SILENTLY_DISABLED, ConfigSilentlyDisabled};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
 pub use define_changed::{DEFINE_CHANGED, DefineChanged};
@@ -59,7 +61,12 @@ use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Baseline, Context};
 
 /// "shop.example (sites-enabled/shop.conf:1)" for a vhost of a map.
-pub(crate) fn vhost_label(ctx: &Context<'_>, map: &VhostMap, index: usize, baseline: bool) -> String {
+pub(crate) fn vhost_label(
+    ctx: &Context<'_>,
+    map: &VhostMap,
+    index: usize,
+    baseline: bool,
+) -> String {
     let v = &map.vhosts[index];
     let name = v
         .server_name
@@ -89,11 +96,36 @@ pub(crate) enum Cause {
 /// Classifies a reroute.
 pub(crate) fn cause(ctx: &Context<'_>, base: &Baseline<'_>, r: &Reroute) -> Cause {
     let old_id = identity(base.config, base.vhosts, r.old);
-    let survivor = (0..ctx.vhosts.vhosts.len()).find(|&i| identity(ctx.config, ctx.vhosts, i) == old_id);
+    let survivor =
+        (0..ctx.vhosts.vhosts.len()).find(|&i| identity(ctx.config, ctx.vhosts, i) == old_id);
     match (survivor, &r.probe.host) {
         (None, _) => Cause::VhostGone,
         (Some(i), Some(host)) if !ctx.vhosts.vhosts[i].matches_name(host) => Cause::NameDropped,
         (Some(_), None) => Cause::DefaultChanged,
         _ => Cause::Other,
     }
+}
+
+/// Reports a reroute: primary on the vhost that answers now, "was here" on
+/// the one that answered before; `message` receives the request description,
+/// the new vhost and the old one.
+pub(crate) fn report_reroute<'c>(
+    ctx: &'c mut Context<'_>,
+    r: &Reroute,
+    message: impl Fn(&str, &str, &str) -> String,
+) -> Option<&'c mut crate::finding::Finding> {
+    let base = ctx.baseline?;
+    let old_vhost = &base.vhosts.vhosts[r.old];
+    let old_span = base.config.node(old_vhost.node).span;
+    let new = r.new.map(|n| {
+        let v = &ctx.vhosts.vhosts[n];
+        (v.node, ctx.node(v.node).span)
+    });
+    let was = vhost_label(ctx, base.vhosts, r.old, true);
+    let now = match r.new {
+        Some(n) => vhost_label(ctx, ctx.vhosts, n, false),
+        None => "the main server".to_string(),
+    };
+    let text = message(&r.probe.describe(), &now, &was);
+    Some(ctx.report_change(new, Some((old_vhost.node, old_span)), text))
 }

@@ -9,13 +9,14 @@ use super::perdir::{Origin, Setting, comparable, listing, merged, sides, site_ur
 
 crate::declare_rule! {
     /// ## What it does
-    /// Computes the response headers each path of each site gets on both sides of the change
-    /// (`Header` lines of the main server, the vhost, the `<Directory>`/`<Location>` sections
-    /// and the `.htaccess` files httpd reads there, merged in httpd's order) and reports a
-    /// security header — `Strict-Transport-Security`, `Content-Security-Policy`,
-    /// `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy` — that responses carried
-    /// in the known-good configuration and no longer carry: its `Header` line removed or
-    /// unset, or the `.htaccess` that set it no longer read. (A `.htaccess` conditional that
+    /// Reports a security header — `Strict-Transport-Security`, `Content-Security-Policy`,
+    /// `X-Content-Type-Options`, `X-Frame-Options`, `Referrer-Policy` — that a site's responses
+    /// carried in the known-good configuration and no longer carry: its `Header` line removed
+    /// or unset, or the `.htaccess` that set it no longer read.
+    ///
+    /// It computes the headers of each path of each site on both sides (`Header` lines of the
+    /// main server, the vhost, the `<Directory>`/`<Location>` sections and the `.htaccess`
+    /// files httpd reads there, merged in httpd's order). (A `.htaccess` conditional that
     /// turned false is config-silently-disabled's finding.) A header set inside `<If>` or with
     /// `env=`/`expr=` counts as sent; a path is compared only where both versions serve it
     /// from the same place.

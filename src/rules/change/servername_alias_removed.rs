@@ -51,7 +51,9 @@ impl Rule for ServernameAliasRemoved {
             if cause(ctx, base, r) != Cause::NameDropped {
                 continue;
             }
-            let Some(host) = r.probe.host.clone() else { continue };
+            let Some(host) = r.probe.host.clone() else {
+                continue;
+            };
             if !seen.insert((r.old, host.clone())) {
                 continue;
             }
@@ -65,10 +67,15 @@ impl Rule for ServernameAliasRemoved {
             // The surviving vhost in the candidate: point at its names.
             let old_identity = crate::diff::routing::identity(base.config, base.vhosts, r.old);
             let new = (0..ctx.vhosts.vhosts.len())
-                .find(|&i| crate::diff::routing::identity(ctx.config, ctx.vhosts, i) == old_identity)
+                .find(|&i| {
+                    crate::diff::routing::identity(ctx.config, ctx.vhosts, i) == old_identity
+                })
                 .and_then(|i| {
                     let v = &ctx.vhosts.vhosts[i];
-                    v.aliases.last().or(v.server_name.as_ref()).map(|n| (v.node, n.span))
+                    v.aliases
+                        .last()
+                        .or(v.server_name.as_ref())
+                        .map(|n| (v.node, n.span))
                 });
             let target = match r.new {
                 Some(n) => vhost_label(ctx, ctx.vhosts, n, false),
@@ -80,7 +87,9 @@ impl Rule for ServernameAliasRemoved {
                 Some((old_vhost.node, old_span)),
                 format!("{host} is no longer a name of {owner}; requests for it are answered by {target}"),
             );
-            f.help = Some(format!("keep `ServerAlias {host}` in that vhost, or redirect the name on purpose"));
+            f.help = Some(format!(
+                "keep `ServerAlias {host}` in that vhost, or redirect the name on purpose"
+            ));
         }
     }
 }

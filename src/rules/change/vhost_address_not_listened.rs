@@ -78,10 +78,15 @@ impl Rule for VhostAddressNotListened {
                 let f = ctx.report_change(
                     Some((v.node, a.span)),
                     None,
-                    format!("nothing listens on {}: {label} will never receive a request", a.display()),
+                    format!(
+                        "nothing listens on {}: {label} will never receive a request",
+                        a.display()
+                    ),
                 );
                 f.diff = None;
-                f.help = Some(format!("add `Listen {port}` (ports.conf), or use a port that is listened on"));
+                f.help = Some(format!(
+                    "add `Listen {port}` (ports.conf), or use a port that is listened on"
+                ));
             }
         }
     }
