@@ -69,6 +69,7 @@ mod wrong_argument_count;
 
 pub use alias_needs_url_path::{ALIAS_NEEDS_URL_PATH, AliasNeedsUrlPath};
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
+pub(crate) use directive_module_not_loaded::enable_hint;
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};
 pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
