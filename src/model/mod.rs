@@ -8,6 +8,9 @@
 //! (`apache2 -S`). Everything here is pure data and pure functions: no I/O.
 
 pub mod directives;
+pub mod mod_ssl;
 pub mod modules;
+pub mod openssl_ciphers;
+pub mod pki;
 pub mod registry;
 pub mod vhosts;
