@@ -26,8 +26,10 @@
 //! columns 1–4. `^ AL104 latent` expects a
 //! latent finding. Directive lines start the file: `#! -D NAME` adds a
 //! define, `#! env NAME=VALUE` sets a variable, `#! file PATH SIZE` declares
-//! a target file (for checks of certificates and log directories), `#!
-//! files-unknown` makes every target file unknown (a checkout without them).
+//! a target file (for checks of certificates and log directories), `#! pem
+//! PATH NAME` declares a target file holding `tests/pki/NAME` (certificates
+//! and keys), `#! files-unknown` makes every target file unknown (a
+//! checkout without them).
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
 
@@ -50,6 +52,7 @@ fn fixtures_dir() -> PathBuf {
 /// Target facts declared by the fixture.
 struct DeclaredFacts {
     files: BTreeMap<String, u64>,
+    contents: BTreeMap<String, Vec<u8>>,
     unknown: bool,
 }
 
@@ -67,8 +70,16 @@ impl TargetFacts for DeclaredFacts {
         let dir = format!("{}/", path.trim_end_matches('/'));
         Ok(self.files.keys().any(|f| f.starts_with(&dir)))
     }
-    fn read(&self, _path: &str) -> Result<Option<Vec<u8>>, Unknown> {
-        Err(Unknown)
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown> {
+        if self.unknown {
+            return Err(Unknown);
+        }
+        match (self.contents.get(path), self.files.contains_key(path)) {
+            (Some(bytes), _) => Ok(Some(bytes.clone())),
+            // Declared with a size only: its bytes are not known.
+            (None, true) => Err(Unknown),
+            (None, false) => Ok(None),
+        }
     }
 }
 
@@ -98,6 +109,7 @@ fn parse_fixture(text: &str) -> Fixture {
     let mut env = BTreeMap::new();
     let mut facts = DeclaredFacts {
         files: BTreeMap::new(),
+        contents: BTreeMap::new(),
         unknown: false,
     };
     let mut expected = Vec::new();
@@ -121,6 +133,14 @@ fn parse_fixture(text: &str) -> Fixture {
                     let path = words.next().expect("file PATH SIZE").to_string();
                     let size = words.next().map_or(1, |s| s.parse().expect("size"));
                     facts.files.insert(path, size);
+                }
+                Some("pem") => {
+                    let path = words.next().expect("pem PATH NAME").to_string();
+                    let name = words.next().expect("pem PATH NAME");
+                    let bytes = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pki").join(name))
+                        .expect("tests/pki file");
+                    facts.files.insert(path.clone(), bytes.len() as u64);
+                    facts.contents.insert(path, bytes);
                 }
                 Some("files-unknown") => facts.unknown = true,
                 Some("bare") => bare = true,

@@ -31,6 +31,21 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &validity::SSL_FILE_MISSING,
+    &validity::SSL_PROTOCOL_INVALID,
+    &validity::SSL_CIPHER_SUITE_INVALID,
+    &validity::SSL_VERIFY_INVALID,
+    &validity::SSL_SESSION_CACHE_INVALID,
+    &validity::SSL_OPENSSL_CONF_CMD_UNKNOWN,
+    &validity::SSL_ENGINE_INVALID,
+    &validity::SSL_COMPRESSION_UNAVAILABLE,
+    &validity::SSL_CERTIFICATE_MISSING,
+    &validity::SSL_CERTIFICATE_UNREADABLE,
+    &validity::SSL_PRIVATE_KEY_MISSING,
+    &validity::SSL_KEY_MISMATCH,
+    &validity::SSL_STAPLING_WITHOUT_CACHE,
+    &validity::SSL_CIPHER_SUITE_MATCHES_NOTHING,
+    &validity::SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -40,6 +55,21 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &validity::SslFileMissing,
+    &validity::SslProtocolInvalid,
+    &validity::SslCipherSuiteInvalid,
+    &validity::SslVerifyInvalid,
+    &validity::SslSessionCacheInvalid,
+    &validity::SslOpensslConfCmdUnknown,
+    &validity::SslEngineInvalid,
+    &validity::SslCompressionUnavailable,
+    &validity::SslCertificateMissing,
+    &validity::SslCertificateUnreadable,
+    &validity::SslPrivateKeyMissing,
+    &validity::SslKeyMismatch,
+    &validity::SslStaplingWithoutCache,
+    &validity::SslCipherSuiteMatchesNothing,
+    &validity::SslCertificateChainFileDeprecated,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
