@@ -137,8 +137,12 @@ fn parse_fixture(text: &str) -> Fixture {
                 Some("pem") => {
                     let path = words.next().expect("pem PATH NAME").to_string();
                     let name = words.next().expect("pem PATH NAME");
-                    let bytes = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pki").join(name))
-                        .expect("tests/pki file");
+                    let bytes = fs::read(
+                        Path::new(env!("CARGO_MANIFEST_DIR"))
+                            .join("tests/pki")
+                            .join(name),
+                    )
+                    .expect("tests/pki file");
                     facts.files.insert(path.clone(), bytes.len() as u64);
                     facts.contents.insert(path, bytes);
                 }

@@ -10,25 +10,38 @@ use std::path::Path;
 use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::server_hostname;
 
-/// C's `atoi` (glibc: `(int) strtol(s, NULL, 10)`): leading white space, a
-/// sign, digits; saturated to 64 bits, then truncated to `int`.
-pub fn atoi(s: &str) -> i32 {
+/// C's `strtol(s, &end, 10)`: leading white space, a sign, digits,
+/// saturated to 64 bits. Returns the value and where `end` stops (0 when
+/// there are no digits).
+pub fn strtol(s: &str) -> (i64, usize) {
     let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
+    let skipped = s.len() - t.len();
+    let (negative, sign_len) = match t.as_bytes().first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
     };
-    let mut value: i64 = 0;
-    for d in digits.bytes().take_while(u8::is_ascii_digit) {
-        let d = i64::from(d - b'0');
-        value = if negative {
-            value.saturating_mul(10).saturating_sub(d)
-        } else {
-            value.saturating_mul(10).saturating_add(d)
-        };
+    let digits: Vec<i64> = t.as_bytes()[sign_len..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .map(|b| i64::from(b - b'0'))
+        .collect();
+    if digits.is_empty() {
+        return (0, 0);
     }
-    value as i32
+    let value = digits.iter().fold(0i64, |v, &d| {
+        if negative {
+            v.saturating_mul(10).saturating_sub(d)
+        } else {
+            v.saturating_mul(10).saturating_add(d)
+        }
+    });
+    (value, skipped + sign_len + digits.len())
+}
+
+/// C's `atoi` (glibc: `(int) strtol(s, NULL, 10)`): truncated to `int`.
+pub fn atoi(s: &str) -> i32 {
+    strtol(s).0 as i32
 }
 
 /// A set of protocol versions (`SSL_PROTOCOL_*`).
@@ -40,6 +53,8 @@ impl Protocols {
     pub const TLSV1_1: Protocols = Protocols(1 << 1);
     pub const TLSV1_2: Protocols = Protocols(1 << 2);
     pub const TLSV1_3: Protocols = Protocols(1 << 3);
+    /// TLSv1 and TLSv1.1.
+    pub const LEGACY: Protocols = Protocols(0b11);
     /// `all` on this build (no SSLv3).
     pub const ALL: Protocols = Protocols(0b1111);
     /// mod_ssl's default when `SSLProtocol` is not set (`SSL_PROTOCOL_DEFAULT`).
@@ -68,6 +83,18 @@ pub struct ProtocolList {
     pub overriding: Vec<usize>,
     /// The first word httpd refuses, with its exact message.
     pub error: Option<(usize, String)>,
+    /// Per version bit: the word that last turned it on (while it is on).
+    pub enabled_by: [Option<usize>; 4],
+}
+
+impl ProtocolList {
+    /// The word that last turned on one of `versions`, if any is on.
+    pub fn last_enabling(&self, versions: Protocols) -> Option<usize> {
+        (0..4)
+            .filter(|bit| versions.0 & (1 << bit) != 0)
+            .filter_map(|bit| self.enabled_by[bit])
+            .max()
+    }
 }
 
 /// `ssl_cmd_protocol_parse` for `directive` over its words.
@@ -118,6 +145,16 @@ pub fn parse_protocols<'a>(
                     out.overriding.push(i);
                 }
                 out.protocols = this;
+            }
+        }
+        for (bit, by) in out.enabled_by.iter_mut().enumerate() {
+            let in_this = this.0 & (1 << bit) != 0;
+            match action {
+                Some('-') if in_this => *by = None,
+                Some('-') => {}
+                Some(_) if in_this => *by = Some(i),
+                Some(_) => {}
+                None => *by = in_this.then_some(i),
             }
         }
     }

@@ -13,6 +13,7 @@ use crate::finding::Severity;
 pub mod context;
 pub mod load;
 pub mod registry;
+pub mod security;
 pub mod syntax;
 pub mod validity;
 

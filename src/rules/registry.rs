@@ -1,6 +1,7 @@
 //! The one table of rule codes. A code, once published, is never reused;
 //! a renamed rule keeps its code.
 
+use super::security;
 use super::{Rule, RuleMeta};
 use super::{load, syntax, validity};
 
@@ -46,6 +47,14 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::SSL_STAPLING_WITHOUT_CACHE,
     &validity::SSL_CIPHER_SUITE_MATCHES_NOTHING,
     &validity::SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED,
+    &security::SSL_PROTOCOL_LEGACY,
+    &security::SSL_CIPHER_WEAK,
+    &security::SSL_CIPHER_MEDIUM,
+    &security::SSL_NO_FORWARD_SECRECY,
+    &security::SSL_INSECURE_RENEGOTIATION,
+    &security::SSL_SESSION_TICKETS,
+    &security::SSL_PROXY_UNVERIFIED,
+    &security::HSTS_MISSING,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -70,6 +79,14 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::SslStaplingWithoutCache,
     &validity::SslCipherSuiteMatchesNothing,
     &validity::SslCertificateChainFileDeprecated,
+    &security::SslProtocolLegacy,
+    &security::SslCipherWeak,
+    &security::SslCipherMedium,
+    &security::SslNoForwardSecrecy,
+    &security::SslInsecureRenegotiation,
+    &security::SslSessionTickets,
+    &security::SslProxyUnverified,
+    &security::HstsMissing,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

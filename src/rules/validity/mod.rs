@@ -5,8 +5,6 @@
 
 mod directive_context;
 mod directive_module_not_loaded;
-mod unknown_directive;
-mod wrong_argument_count;
 mod ssl_certificate_chain_file_deprecated;
 mod ssl_certificate_missing;
 mod ssl_certificate_unreadable;
@@ -22,17 +20,21 @@ mod ssl_protocol_invalid;
 mod ssl_session_cache_invalid;
 mod ssl_stapling_without_cache;
 mod ssl_verify_invalid;
-mod tls;
+pub(crate) mod tls;
+mod unknown_directive;
+mod wrong_argument_count;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
-pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
-pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
-pub use ssl_certificate_chain_file_deprecated::{SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED, SslCertificateChainFileDeprecated};
+pub use ssl_certificate_chain_file_deprecated::{
+    SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED, SslCertificateChainFileDeprecated,
+};
 pub use ssl_certificate_missing::{SSL_CERTIFICATE_MISSING, SslCertificateMissing};
 pub use ssl_certificate_unreadable::{SSL_CERTIFICATE_UNREADABLE, SslCertificateUnreadable};
 pub use ssl_cipher_suite_invalid::{SSL_CIPHER_SUITE_INVALID, SslCipherSuiteInvalid};
-pub use ssl_cipher_suite_matches_nothing::{SSL_CIPHER_SUITE_MATCHES_NOTHING, SslCipherSuiteMatchesNothing};
+pub use ssl_cipher_suite_matches_nothing::{
+    SSL_CIPHER_SUITE_MATCHES_NOTHING, SslCipherSuiteMatchesNothing,
+};
 pub use ssl_compression_unavailable::{SSL_COMPRESSION_UNAVAILABLE, SslCompressionUnavailable};
 pub use ssl_engine_invalid::{SSL_ENGINE_INVALID, SslEngineInvalid};
 pub use ssl_file_missing::{SSL_FILE_MISSING, SslFileMissing};
@@ -43,6 +45,8 @@ pub use ssl_protocol_invalid::{SSL_PROTOCOL_INVALID, SslProtocolInvalid};
 pub use ssl_session_cache_invalid::{SSL_SESSION_CACHE_INVALID, SslSessionCacheInvalid};
 pub use ssl_stapling_without_cache::{SSL_STAPLING_WITHOUT_CACHE, SslStaplingWithoutCache};
 pub use ssl_verify_invalid::{SSL_VERIFY_INVALID, SslVerifyInvalid};
+pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
+pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
 
 use crate::load::tree::{Node, NodeKind};
 

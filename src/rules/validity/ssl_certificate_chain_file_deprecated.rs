@@ -52,7 +52,11 @@ impl Rule for SslCertificateChainFileDeprecated {
     fn check(&self, ctx: &mut Context<'_>) {
         for id in directives_named(ctx, "SSLCertificateChainFile") {
             let span = ctx.node(id).name_span;
-            let f = ctx.report(id, span, "SSLCertificateChainFile is deprecated since httpd 2.4.8");
+            let f = ctx.report(
+                id,
+                span,
+                "SSLCertificateChainFile is deprecated since httpd 2.4.8",
+            );
             f.severity = Severity::Info;
             f.help = Some(
                 "append the intermediate certificates to the SSLCertificateFile file (server \

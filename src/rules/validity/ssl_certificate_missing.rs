@@ -61,9 +61,14 @@ impl Rule for SslCertificateMissing {
             let config = ctx.config;
             let has_certificate = server.all(config, "SSLCertificateFile").next().is_some()
                 || server.all(config, "SSLOpenSSLConfCmd").any(|id| {
-                    config.node(id).arg(0).is_some_and(|c| c.eq_ignore_ascii_case("Certificate"))
+                    config
+                        .node(id)
+                        .arg(0)
+                        .is_some_and(|c| c.eq_ignore_ascii_case("Certificate"))
                 });
-            let Some(engine) = server.engine_on(config) else { continue };
+            let Some(engine) = server.engine_on(config) else {
+                continue;
+            };
             if has_certificate {
                 continue;
             }

@@ -58,7 +58,10 @@ impl Rule for SslCertificateUnreadable {
             let config = ctx.config;
             let key_id = format!("{}:{}", vhost_id(config, &server), pair.index);
             let log_line = if server.last(config, "SSLCertificateChainFile").is_some() {
-                format!("AH02561: Failed to configure certificate {key_id}, check {}", pair.cert_path)
+                format!(
+                    "AH02561: Failed to configure certificate {key_id}, check {}",
+                    pair.cert_path
+                )
             } else {
                 format!(
                     "AH02562: Failed to configure certificate {key_id} (with chain), check {}",
@@ -71,7 +74,8 @@ impl Rule for SslCertificateUnreadable {
                 span,
                 format!("'{}' holds no PEM certificate", pair.cert_path),
             );
-            f.primary_label = Some("no `-----BEGIN CERTIFICATE-----` block in this file".to_string());
+            f.primary_label =
+                Some("no `-----BEGIN CERTIFICATE-----` block in this file".to_string());
             startup_failure(
                 f,
                 log_line,

@@ -49,7 +49,9 @@ impl Rule for SslCipherSuiteInvalid {
         for directive in ["SSLCipherSuite", "SSLProxyCipherSuite"] {
             for id in directives_named(ctx, directive) {
                 let node = ctx.node(id);
-                let [protocol, _] = node.args.as_slice() else { continue };
+                let [protocol, _] = node.args.as_slice() else {
+                    continue;
+                };
                 match &*protocol.value {
                     "SSL" => {}
                     "TLSv1.3" => {
@@ -71,7 +73,8 @@ impl Rule for SslCipherSuiteInvalid {
                             node.arg_span(0),
                             format!("protocol '{other}' not supported"),
                         );
-                        f.primary_label = Some("only `SSL` or `TLSv1.3` can stand here".to_string());
+                        f.primary_label =
+                            Some("only `SSL` or `TLSv1.3` can stand here".to_string());
                         f.help = Some(
                             "with one argument the list is for TLSv1.2 and below; the two-argument \
                              form takes `SSL` or `TLSv1.3` (case-sensitive) first"

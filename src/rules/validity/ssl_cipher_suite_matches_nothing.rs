@@ -78,7 +78,8 @@ fn check_tls12(ctx: &mut Context<'_>, id: NodeId) {
     let node = ctx.node(id);
     let last = node.args.len() - 1;
     let Some(list) = node.arg(last) else { return };
-    let eval = openssl_ciphers::evaluate(&format!("{list}:!aNULL:!eNULL:!EXP"), Universe::Installed);
+    let eval =
+        openssl_ciphers::evaluate(&format!("{list}:!aNULL:!eNULL:!EXP"), Universe::Installed);
     if eval.uncertain || (!eval.invalid && !eval.enabled.is_empty()) {
         return;
     }

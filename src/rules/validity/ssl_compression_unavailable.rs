@@ -51,7 +51,9 @@ impl Rule for SslCompressionUnavailable {
     fn check(&self, ctx: &mut Context<'_>) {
         for id in directives_named(ctx, "SSLCompression") {
             let node = ctx.node(id);
-            let [value] = node.args.as_slice() else { continue };
+            let [value] = node.args.as_slice() else {
+                continue;
+            };
             if !value.value.eq_ignore_ascii_case("on") {
                 continue;
             }

@@ -46,7 +46,9 @@ impl Rule for SslEngineInvalid {
     fn check(&self, ctx: &mut Context<'_>) {
         for id in directives_named(ctx, "SSLEngine") {
             let node = ctx.node(id);
-            let [value] = node.args.as_slice() else { continue };
+            let [value] = node.args.as_slice() else {
+                continue;
+            };
             if ["on", "off", "optional"]
                 .iter()
                 .any(|v| v.eq_ignore_ascii_case(&value.value))

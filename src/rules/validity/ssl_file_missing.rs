@@ -82,7 +82,12 @@ const CONF_CMD_FILES: &[&str] = &[
 ];
 
 /// `SSLOpenSSLConfCmd` commands taking a directory (`SSL_CONF_TYPE_DIR`).
-const CONF_CMD_DIRS: &[&str] = &["ChainCAPath", "VerifyCAPath", "RequestCAPath", "ClientCAPath"];
+const CONF_CMD_DIRS: &[&str] = &[
+    "ChainCAPath",
+    "VerifyCAPath",
+    "RequestCAPath",
+    "ClientCAPath",
+];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
@@ -105,10 +110,13 @@ impl Rule for SslFileMissing {
         for (directive, want) in wanted {
             for id in directives_named(ctx, directive) {
                 let node = ctx.node(id);
-                let [path] = node.args.as_slice() else { continue };
+                let [path] = node.args.as_slice() else {
+                    continue;
+                };
                 // Engine and provider keys are not files (`modssl_is_engine_id`).
-                let engine_key = matches!(directive, "SSLCertificateFile" | "SSLCertificateKeyFile")
-                    && path.value.starts_with("pkcs11:");
+                let engine_key =
+                    matches!(directive, "SSLCertificateFile" | "SSLCertificateKeyFile")
+                        && path.value.starts_with("pkcs11:");
                 if path.value.is_empty() || engine_key {
                     continue;
                 }
@@ -117,7 +125,9 @@ impl Rule for SslFileMissing {
         }
         for id in directives_named(ctx, "SSLOpenSSLConfCmd") {
             let node = ctx.node(id);
-            let [command, value] = node.args.as_slice() else { continue };
+            let [command, value] = node.args.as_slice() else {
+                continue;
+            };
             let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(&command.value));
             let want = if is(CONF_CMD_FILES) {
                 Want::File
@@ -152,7 +162,11 @@ fn check_path(ctx: &mut Context<'_>, id: crate::load::tree::NodeId, arg: usize, 
             Err(_) => return,
         },
     };
-    let kind = if want == Want::File { "file" } else { "directory" };
+    let kind = if want == Want::File {
+        "file"
+    } else {
+        "directory"
+    };
     let span = node.arg_span(arg);
     let f = ctx.httpd_error(id, span, format!("{directive}: {kind} '{path}' {message}"));
     f.primary_label = Some(label.to_string());

@@ -79,8 +79,13 @@ impl Rule for SslOpensslConfCmdUnknown {
     fn check(&self, ctx: &mut Context<'_>) {
         for id in directives_named(ctx, "SSLOpenSSLConfCmd") {
             let node = ctx.node(id);
-            let [command, _] = node.args.as_slice() else { continue };
-            if COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(&command.value)) {
+            let [command, _] = node.args.as_slice() else {
+                continue;
+            };
+            if COMMANDS
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&command.value))
+            {
                 continue;
             }
             let bare = command.value.trim_start_matches('-');

@@ -56,7 +56,11 @@ impl Rule for SslPrivateKeyMissing {
             let key_id = format!("{}:{}", vhost_id(config, &server), pair.index);
             let node = pair.key.unwrap_or(pair.cert);
             let span = config.node(node).arg_span(0);
-            let f = ctx.report(node, span, format!("'{}' holds no PEM private key", pair.key_path));
+            let f = ctx.report(
+                node,
+                span,
+                format!("'{}' holds no PEM private key", pair.key_path),
+            );
             f.primary_label = Some(if pair.key.is_some() {
                 "no `-----BEGIN … PRIVATE KEY-----` block in this file".to_string()
             } else {

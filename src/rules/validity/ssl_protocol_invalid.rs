@@ -71,7 +71,11 @@ impl Rule for SslProtocolInvalid {
                         node.arg_span(i),
                         format!("`{word}` without `+` or `-` replaces the protocols set before it"),
                     );
-                    f.severity = if f.latent { Severity::Info } else { Severity::Warning };
+                    f.severity = if f.latent {
+                        Severity::Info
+                    } else {
+                        Severity::Warning
+                    };
                     f.help = Some(format!(
                         "httpd warns `AH02532: {name}: Protocol '{word}' overrides already set \
                          parameter(s). Check if a +/- prefix is missing.`; write `+{word}` to add it"

@@ -65,17 +65,25 @@ impl Rule for SslSessionCacheInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for (directive, kind) in [("SSLSessionCache", "session"), ("SSLStaplingCache", "stapling")] {
+        for (directive, kind) in [
+            ("SSLSessionCache", "session"),
+            ("SSLStaplingCache", "stapling"),
+        ] {
             for id in directives_named(ctx, directive) {
                 let node = ctx.node(id);
-                let [spec] = node.args.as_slice() else { continue };
+                let [spec] = node.args.as_slice() else {
+                    continue;
+                };
                 let spec = spec.value.to_string();
                 if kind == "session"
-                    && (spec.eq_ignore_ascii_case("none") || spec.eq_ignore_ascii_case("nonenotnull"))
+                    && (spec.eq_ignore_ascii_case("none")
+                        || spec.eq_ignore_ascii_case("nonenotnull"))
                 {
                     continue;
                 }
-                let (name, arg) = spec.split_once(':').map_or((spec.as_str(), None), |(n, a)| (n, Some(a)));
+                let (name, arg) = spec
+                    .split_once(':')
+                    .map_or((spec.as_str(), None), |(n, a)| (n, Some(a)));
                 let module = PROVIDERS.iter().find(|(p, _)| *p == name).map(|(_, m)| *m);
                 let loaded = module.is_some_and(|m| ctx.has_module(m));
                 let error = if !loaded {
@@ -100,8 +108,10 @@ impl Rule for SslSessionCacheInvalid {
                             "load the module providing '{name}': `a2enmod {}`",
                             m.trim_end_matches("_module")
                         ),
-                        None => "use one of shmcb, dbm, memcache or redis (names are case-sensitive)"
-                            .to_string(),
+                        None => {
+                            "use one of shmcb, dbm, memcache or redis (names are case-sensitive)"
+                                .to_string()
+                        }
                     });
                 }
             }

@@ -51,12 +51,17 @@ impl Rule for SslStaplingWithoutCache {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let has_cache = ctx.named("SSLStaplingCache").iter().any(|&id| ctx.node(id).active);
+        let has_cache = ctx
+            .named("SSLStaplingCache")
+            .iter()
+            .any(|&id| ctx.node(id).active);
         if has_cache {
             return;
         }
         for server in tls_enabled_servers(ctx) {
-            let Some(stapling) = server.last(ctx.config, "SSLUseStapling") else { continue };
+            let Some(stapling) = server.last(ctx.config, "SSLUseStapling") else {
+                continue;
+            };
             let node = ctx.node(stapling);
             if !node.arg(0).is_some_and(|v| v.eq_ignore_ascii_case("on")) {
                 continue;

@@ -64,9 +64,11 @@ impl Rule for SslVerifyInvalid {
         }
         for directive in ["SSLCARevocationCheck", "SSLProxyCARevocationCheck"] {
             check_each(ctx, directive, |args| {
-                let first_ok = args
-                    .first()
-                    .is_some_and(|w| ["none", "leaf", "chain"].iter().any(|m| m.eq_ignore_ascii_case(w)));
+                let first_ok = args.first().is_some_and(|w| {
+                    ["none", "leaf", "chain"]
+                        .iter()
+                        .any(|m| m.eq_ignore_ascii_case(w))
+                });
                 if !first_ok {
                     return Some(0);
                 }
@@ -87,6 +89,10 @@ fn check_each(ctx: &mut Context<'_>, directive: &str, bad: impl Fn(&[&str]) -> O
         let Some(i) = bad(&args) else { continue };
         let name = ctx.config.canonical_name(&node.name);
         let word = args.get(i).copied().unwrap_or_default();
-        ctx.httpd_error(id, node.arg_span(i), format!("{name}: Invalid argument '{word}'"));
+        ctx.httpd_error(
+            id,
+            node.arg_span(i),
+            format!("{name}: Invalid argument '{word}'"),
+        );
     }
 }
