@@ -261,4 +261,65 @@ mod tests {
         assert_eq!(read_certificate(b"hello\n"), CertificateFile::NoCertificate);
         assert_eq!(read_private_key(b"hello\n"), KeyFile::NoKey);
     }
+
+    fn cert_half(bytes: &[u8]) -> PublicHalf {
+        match read_certificate(bytes) {
+            CertificateFile::Certificate {
+                public: Some(p), ..
+            } => p,
+            other => panic!("not a comparable certificate: {other:?}"),
+        }
+    }
+
+    fn key_half(bytes: &[u8]) -> Option<PublicHalf> {
+        match read_private_key(bytes) {
+            KeyFile::Key(p) => p,
+            other => panic!("not a key: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn pairs_from_the_test_keys() {
+        let rsa = cert_half(include_bytes!("../../tests/pki/rsa.crt"));
+        let ec = cert_half(include_bytes!("../../tests/pki/ec.crt"));
+        let matches = |c: &PublicHalf, k: &[u8]| key_matches(c, &key_half(k).expect("public half"));
+        assert_eq!(
+            matches(&rsa, include_bytes!("../../tests/pki/rsa.key")),
+            KeyMatch::Matches
+        );
+        assert_eq!(
+            matches(&rsa, include_bytes!("../../tests/pki/rsa.pkcs1.key")),
+            KeyMatch::Matches
+        );
+        assert_eq!(
+            matches(&rsa, include_bytes!("../../tests/pki/combined.pem")),
+            KeyMatch::Matches
+        );
+        assert_eq!(
+            matches(&rsa, include_bytes!("../../tests/pki/rsa2.key")),
+            KeyMatch::Mismatch
+        );
+        assert_eq!(
+            matches(&ec, include_bytes!("../../tests/pki/ec.key")),
+            KeyMatch::Matches
+        );
+        assert_eq!(
+            matches(&ec, include_bytes!("../../tests/pki/ec.sec1.key")),
+            KeyMatch::Matches
+        );
+        assert_eq!(
+            matches(&ec, include_bytes!("../../tests/pki/ec2.key")),
+            KeyMatch::Mismatch
+        );
+        assert_eq!(
+            matches(&ec, include_bytes!("../../tests/pki/rsa.key")),
+            KeyMatch::Mismatch
+        );
+        // Ed25519: the public half is not stored with a PKCS#8 v1 key.
+        assert_eq!(key_half(include_bytes!("../../tests/pki/ed.key")), None);
+        assert_eq!(
+            read_certificate(include_bytes!("../../tests/pki/rsa.key")),
+            CertificateFile::NoCertificate
+        );
+    }
 }

@@ -97,7 +97,7 @@ impl Rule for SslProtocolLegacy {
                 continue;
             };
             let node = ctx.node(suite);
-            let span = node.arg_span(node.args.len() - 1);
+            let span = node.arg_span(node.args.len().saturating_sub(1));
             let names = Protocols::DEFAULT.legacy_names().join(" and ");
             let f = ctx.report(
                 suite,

@@ -76,7 +76,7 @@ impl Rule for SslCipherSuiteMatchesNothing {
 
 fn check_tls12(ctx: &mut Context<'_>, id: NodeId) {
     let node = ctx.node(id);
-    let last = node.args.len() - 1;
+    let last = node.args.len().saturating_sub(1);
     let Some(list) = node.arg(last) else { return };
     let eval =
         openssl_ciphers::evaluate(&format!("{list}:!aNULL:!eNULL:!EXP"), Universe::Installed);
