@@ -1,0 +1,101 @@
+//! `AL178` ssl-number-negative.
+
+use crate::model::mod_ssl::atoi;
+use crate::rules::context::{Context, Rule};
+
+use super::tls::directives_named;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a mod_ssl size or timeout that C's `atoi` reads as negative: `-1`, but also
+    /// `2147483648` and other values past 2³¹ − 1, which wrap around. A value that is not a
+    /// number (`abc`, `10s`) reads as 0 (or its leading digits) and is accepted.
+    /// Covers `SSLSessionCacheTimeout`, `SSLRenegBufferSize`, the `SSLStapling*` timeouts and
+    /// ages, and `SSLOCSPResponseTimeSkew`, `SSLOCSPResponseMaxAge`, `SSLOCSPResponderTimeout`.
+    /// (`SSLVerifyDepth` is `ssl-verify-invalid`'s.)
+    ///
+    /// ## Why is this risky?
+    /// httpd refuses to start: `SSLSessionCacheTimeout: Invalid argument`.
+    ///
+    /// ## Example
+    /// ```apache
+    /// # before: "never expire"
+    /// SSLSessionCacheTimeout -1
+    /// ```
+    ///
+    /// ```apache
+    /// # after
+    /// SSLSessionCacheTimeout 300
+    /// ```
+    ///
+    /// ## References
+    /// - <https://httpd.apache.org/docs/2.4/mod/mod_ssl.html#sslsessioncachetimeout>
+    pub SSL_NUMBER_NEGATIVE = {
+        code: "AL178",
+        name: "ssl-number-negative",
+        family: Validity,
+        severity: Error,
+        blocks_check: false,
+    }
+}
+
+/// Directives whose handler refuses a negative `atoi`, and httpd's message.
+const NUMBERS: &[(&str, fn(&str) -> String)] = &[
+    ("SSLSessionCacheTimeout", |_| {
+        "SSLSessionCacheTimeout: Invalid argument".to_string()
+    }),
+    ("SSLRenegBufferSize", |arg| {
+        format!("Invalid size for SSLRenegBufferSize: {arg}")
+    }),
+    ("SSLStaplingResponseTimeSkew", |_| {
+        "SSLStaplingResponseTimeSkew: invalid argument".to_string()
+    }),
+    ("SSLStaplingResponseMaxAge", |_| {
+        "SSLStaplingResponseMaxAge: invalid argument".to_string()
+    }),
+    ("SSLStaplingStandardCacheTimeout", |_| {
+        "SSLStaplingStandardCacheTimeout: invalid argument".to_string()
+    }),
+    ("SSLStaplingErrorCacheTimeout", |_| {
+        "SSLStaplingErrorCacheTimeout: invalid argument".to_string()
+    }),
+    ("SSLStaplingResponderTimeout", |_| {
+        "SSLStaplingResponderTimeout: invalid argument".to_string()
+    }),
+    ("SSLOCSPResponseTimeSkew", |_| {
+        "SSLOCSPResponseTimeSkew: invalid argument".to_string()
+    }),
+    ("SSLOCSPResponseMaxAge", |_| {
+        "SSLOCSPResponseMaxAge: invalid argument".to_string()
+    }),
+    ("SSLOCSPResponderTimeout", |_| {
+        "SSLOCSPResponderTimeout: invalid argument".to_string()
+    }),
+];
+
+pub struct SslNumberNegative;
+
+impl Rule for SslNumberNegative {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        &SSL_NUMBER_NEGATIVE
+    }
+
+    fn check(&self, ctx: &mut Context<'_>) {
+        for (directive, message) in NUMBERS {
+            for id in directives_named(ctx, directive) {
+                let node = ctx.node(id);
+                let [value] = node.args.as_slice() else {
+                    continue;
+                };
+                if atoi(&value.value) >= 0 {
+                    continue;
+                }
+                let f = ctx.httpd_error(id, node.arg_span(0), message(&value.value));
+                f.help = Some(
+                    "give a number from 0 to 2147483647 (C's atoi reads larger values as negative)"
+                        .to_string(),
+                );
+            }
+        }
+    }
+}
