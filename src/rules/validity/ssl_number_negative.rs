@@ -39,39 +39,28 @@ crate::declare_rule! {
     }
 }
 
-/// Directives whose handler refuses a negative `atoi`, and httpd's message.
-const NUMBERS: &[(&str, fn(&str) -> String)] = &[
-    ("SSLSessionCacheTimeout", |_| {
-        "SSLSessionCacheTimeout: Invalid argument".to_string()
-    }),
-    ("SSLRenegBufferSize", |arg| {
-        format!("Invalid size for SSLRenegBufferSize: {arg}")
-    }),
-    ("SSLStaplingResponseTimeSkew", |_| {
-        "SSLStaplingResponseTimeSkew: invalid argument".to_string()
-    }),
-    ("SSLStaplingResponseMaxAge", |_| {
-        "SSLStaplingResponseMaxAge: invalid argument".to_string()
-    }),
-    ("SSLStaplingStandardCacheTimeout", |_| {
-        "SSLStaplingStandardCacheTimeout: invalid argument".to_string()
-    }),
-    ("SSLStaplingErrorCacheTimeout", |_| {
-        "SSLStaplingErrorCacheTimeout: invalid argument".to_string()
-    }),
-    ("SSLStaplingResponderTimeout", |_| {
-        "SSLStaplingResponderTimeout: invalid argument".to_string()
-    }),
-    ("SSLOCSPResponseTimeSkew", |_| {
-        "SSLOCSPResponseTimeSkew: invalid argument".to_string()
-    }),
-    ("SSLOCSPResponseMaxAge", |_| {
-        "SSLOCSPResponseMaxAge: invalid argument".to_string()
-    }),
-    ("SSLOCSPResponderTimeout", |_| {
-        "SSLOCSPResponderTimeout: invalid argument".to_string()
-    }),
+/// Directives whose handler refuses a negative `atoi`.
+const NUMBERS: &[&str] = &[
+    "SSLSessionCacheTimeout",
+    "SSLRenegBufferSize",
+    "SSLStaplingResponseTimeSkew",
+    "SSLStaplingResponseMaxAge",
+    "SSLStaplingStandardCacheTimeout",
+    "SSLStaplingErrorCacheTimeout",
+    "SSLStaplingResponderTimeout",
+    "SSLOCSPResponseTimeSkew",
+    "SSLOCSPResponseMaxAge",
+    "SSLOCSPResponderTimeout",
 ];
+
+/// httpd's message for a negative value of `directive`.
+fn message(directive: &str, value: &str) -> String {
+    match directive {
+        "SSLSessionCacheTimeout" => "SSLSessionCacheTimeout: Invalid argument".to_string(),
+        "SSLRenegBufferSize" => format!("Invalid size for SSLRenegBufferSize: {value}"),
+        _ => format!("{directive}: invalid argument"),
+    }
+}
 
 pub struct SslNumberNegative;
 
@@ -81,7 +70,7 @@ impl Rule for SslNumberNegative {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for (directive, message) in NUMBERS {
+        for directive in NUMBERS {
             for id in directives_named(ctx, directive) {
                 let node = ctx.node(id);
                 let [value] = node.args.as_slice() else {
@@ -90,7 +79,7 @@ impl Rule for SslNumberNegative {
                 if atoi(&value.value) >= 0 {
                     continue;
                 }
-                let f = ctx.httpd_error(id, node.arg_span(0), message(&value.value));
+                let f = ctx.httpd_error(id, node.arg_span(0), message(directive, &value.value));
                 f.help = Some(
                     "give a number from 0 to 2147483647 (C's atoi reads larger values as negative)"
                         .to_string(),
