@@ -344,7 +344,13 @@ Use VHost shop.example /srv/shop
 </VirtualHost>
 ",
     );
-    assert!(c.findings.is_empty(), "{:?}", findings(&c));
+    // mod_macro notices the unbalanced body and warns, as httpd does.
+    assert_eq!(
+        findings(&c),
+        [
+            "AL031 /etc/apache2/apache2.conf:1 AH02795: bad cumulated nesting (+1) in macro 'vhost' (defined on line 1 of \"/etc/apache2/apache2.conf\")"
+        ]
+    );
     assert_eq!(
         effective(&c),
         "<VirtualHost *:80>\n  ServerName shop.example\n  DocumentRoot /srv/shop\n</VirtualHost>\n"
@@ -403,4 +409,34 @@ A sub
 ",
     );
     assert_eq!(effective(&c), "A hidden\nA readme\nA sub\n");
+}
+
+#[test]
+fn include_cycle_through_two_files_ends_at_the_first_recursion_error() {
+    // httpd follows a.conf 128 deep, fails and reads nothing more. Following
+    // every path of the cycle instead (a, b, a, b, … at each level) never
+    // ends; the loader unwinds to the root file and goes on from there, so
+    // each file the root includes into the cycle is one error.
+    let c = load_fixture(
+        "#- /etc/apache2/apache2.conf
+Include conf.d/*.conf
+Include conf.d/b.conf
+#- /etc/apache2/conf.d/a.conf
+Include conf.d/*.conf
+#- /etc/apache2/conf.d/b.conf
+Include conf.d/*.conf
+",
+    );
+    let recursion: Vec<String> = findings(&c)
+        .into_iter()
+        .filter(|f| f.starts_with("AL014"))
+        .collect();
+    assert_eq!(
+        recursion,
+        ["AL014 /etc/apache2/conf.d/a.conf:1 Exceeded maximum include depth of 128, There appears to be a recursion.";
+            3],
+        "a.conf and b.conf from the glob, then b.conf again"
+    );
+    // The root file, then three chains 128 files deep.
+    assert_eq!(c.includes.len(), 1 + 3 * 128);
 }

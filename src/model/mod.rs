@@ -11,6 +11,7 @@ pub mod directives;
 pub mod mod_ssl;
 pub mod modules;
 pub mod openssl_ciphers;
+pub mod overrides;
 pub mod pki;
 pub mod registry;
 pub mod vhosts;

@@ -3,7 +3,7 @@
 
 use super::security;
 use super::{Rule, RuleMeta};
-use super::{load, syntax, validity};
+use super::{change, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -27,11 +27,11 @@ pub static ALL: &[&RuleMeta] = &[
     &load::MACRO_USE_INVALID,
     &load::MACRO_DEFINITION_WARNING,
     &load::SERVER_ROOT_INVALID,
-    &load::SECTION_FROM_VARIABLE,
     &validity::UNKNOWN_DIRECTIVE,
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &validity::ERROR_DIRECTIVE,
     &validity::SSL_FILE_MISSING,
     &validity::SSL_PROTOCOL_INVALID,
     &validity::SSL_CIPHER_SUITE_INVALID,
@@ -49,6 +49,14 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::SSL_STAPLING_WITHOUT_CACHE,
     &validity::SSL_CIPHER_SUITE_MATCHES_NOTHING,
     &validity::SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED,
+    &change::LISTEN_REMOVED,
+    &change::VHOST_REMOVED,
+    &change::SERVERNAME_ALIAS_REMOVED,
+    &change::SERVERNAME_COLLISION,
+    &change::DEFAULT_VHOST_CHANGED,
+    &change::VHOST_ADDRESS_NOT_LISTENED,
+    &change::TRAFFIC_REROUTED,
+    &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
     &security::SSL_PROTOCOL_LEGACY,
     &security::SSL_CIPHER_WEAK,
     &security::SSL_CIPHER_MEDIUM,
@@ -57,6 +65,9 @@ pub static ALL: &[&RuleMeta] = &[
     &security::SSL_SESSION_TICKETS,
     &security::SSL_PROXY_UNVERIFIED,
     &security::HSTS_MISSING,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -66,6 +77,15 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &validity::ErrorDirective,
+    &change::ListenRemoved,
+    &change::VhostRemoved,
+    &change::ServernameAliasRemoved,
+    &change::ServernameCollision,
+    &change::DefaultVhostChanged,
+    &change::VhostAddressNotListened,
+    &change::TrafficRerouted,
+    &change::AllowOverrideBreaksHtaccess,
     &validity::SslFileMissing,
     &validity::SslProtocolInvalid,
     &validity::SslCipherSuiteInvalid,

@@ -5,6 +5,7 @@
 
 mod directive_context;
 mod directive_module_not_loaded;
+mod error_directive;
 mod ssl_certificate_chain_file_deprecated;
 mod ssl_certificate_missing;
 mod ssl_certificate_unreadable;
@@ -28,6 +29,7 @@ mod wrong_argument_count;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use ssl_certificate_chain_file_deprecated::{
     SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED, SslCertificateChainFileDeprecated,
 };

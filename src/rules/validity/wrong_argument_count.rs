@@ -54,12 +54,12 @@ impl Rule for WrongArgumentCount {
             if !node.is_directive() || (!node.active && has_unsubstituted(node)) {
                 continue;
             }
-            let Some(name) = registry_name(node) else {
+            if registry_name(node).is_none() {
                 continue;
-            };
-            let specs = ctx.loaded_specs(&name);
+            }
+            let specs = ctx.loaded_specs_of(id);
             let specs = if specs.is_empty() && !node.active {
-                registry::lookup(&name).iter().collect()
+                ctx.specs(id).iter().collect()
             } else {
                 specs
             };
