@@ -413,6 +413,25 @@ fn vhosts(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let map = crate::model::vhosts::VhostMap::build(&config);
     out.write_all(map.render().as_bytes())
         .map_err(|e| e.to_string())?;
+    for v in &map.vhosts {
+        for a in &v.addrs {
+            let ip = match a.host {
+                crate::model::vhosts::Host::Ip(ip) => Some(ip),
+                crate::model::vhosts::Host::Any => None,
+                crate::model::vhosts::Host::Name(_) => continue,
+            };
+            if let Some(port) = a.port
+                && !crate::diff::routing::listens(&map, ip, port)
+            {
+                eprintln!(
+                    "apachelint: warning: nothing listens on {} ({}:{})",
+                    a.display(),
+                    v.file,
+                    v.line
+                );
+            }
+        }
+    }
     Ok(status_of(&config))
 }
 

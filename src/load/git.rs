@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 
-use super::provider::{Backend, DirEntry, EntryKind, Meta, not_regular};
+use super::provider::{Backend, DirEntry, EntryKind, Meta, children_in, not_regular};
 
 /// One entry of a git tree or index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,31 +251,12 @@ impl Backend for GitBackend {
                 "not a directory",
             ));
         }
-        let mut out = Vec::new();
-        for (p, e) in self.entries.range(path.to_path_buf()..) {
-            if p == path {
-                continue;
-            }
-            if !p.starts_with(path) {
-                break;
-            }
-            if p.parent() != Some(path) {
-                continue;
-            }
-            let kind = match e {
-                GitEntry::Blob { symlink: true, .. } => EntryKind::Symlink,
-                GitEntry::Blob { .. } => EntryKind::File,
-                GitEntry::Dir => EntryKind::Dir,
-                GitEntry::Special => EntryKind::Special,
-            };
-            if let Some(name) = p.file_name() {
-                out.push(DirEntry {
-                    name: name.to_os_string(),
-                    kind,
-                });
-            }
-        }
-        Ok(out)
+        Ok(children_in(&self.entries, path, |e| match e {
+            GitEntry::Blob { symlink: true, .. } => EntryKind::Symlink,
+            GitEntry::Blob { .. } => EntryKind::File,
+            GitEntry::Dir => EntryKind::Dir,
+            GitEntry::Special => EntryKind::Special,
+        }))
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {

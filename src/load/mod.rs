@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::finding::{ChainKind, ChainLink, Finding, HttpdEcho, HttpdPhase, Severity, Stage};
+use crate::finding::{ChainLink, Finding, HttpdEcho, HttpdPhase, Severity, Stage};
 use crate::rules::{RuleMeta, load as rl, syntax as rs};
 use crate::source::{FileId, SourceFile, SourceSet, Span, TextRange};
 use crate::syntax::line::{Closer, LineKind, Opener, classify, first_word, info_of};
@@ -244,6 +244,9 @@ enum Mode {
     Barrier,
     /// Inside a false conditional: skipped by nesting count.
     Soak,
+    /// A section httpd reads but whose content it never walks (a `<Macro>`
+    /// while mod_macro is not loaded): ordinary closing, content inactive.
+    Unwalked,
 }
 
 #[derive(Clone, Debug)]
@@ -419,35 +422,7 @@ impl<'a> Loader<'a> {
 
     /// The include/macro chain for a new node under `parent`.
     fn chain_for(&self, parent: NodeId, macro_ctx: Option<MacroCtxId>) -> Vec<ChainLink> {
-        let mut links = Vec::new();
-        let mut cur = Some(parent);
-        while let Some(c) = cur {
-            let node = &self.nodes[c.0 as usize];
-            if let (NodeKind::File { .. }, Some(p)) = (&node.kind, node.parent) {
-                let inc = &self.nodes[p.0 as usize];
-                links.push(ChainLink {
-                    span: inc.span,
-                    line: inc.line,
-                    kind: ChainKind::Include,
-                });
-            }
-            cur = node.parent;
-        }
-        links.reverse();
-        let mut macro_links = Vec::new();
-        let mut ctx = macro_ctx;
-        while let Some(m) = ctx {
-            let m = &self.macro_ctxs[m.0 as usize];
-            macro_links.push(ChainLink {
-                span: m.use_span,
-                line: m.use_line,
-                kind: ChainKind::Macro,
-            });
-            ctx = m.parent;
-        }
-        macro_links.reverse();
-        links.extend(macro_links);
-        links
+        chain_of(&self.nodes, &self.macro_ctxs, parent, macro_ctx)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -524,8 +499,11 @@ impl<'a> Loader<'a> {
         stack.last().map_or(file_node, |f| f.node)
     }
 
+    /// Whether content here is inactive (skipped or never walked).
     fn soaking(stack: &[Frame]) -> bool {
-        stack.iter().any(|f| f.mode == Mode::Soak)
+        stack
+            .iter()
+            .any(|f| matches!(f.mode, Mode::Soak | Mode::Unwalked))
     }
 
     fn item(
@@ -720,7 +698,29 @@ impl<'a> Loader<'a> {
         }
         match opener.kind {
             SectionKind::Conditional => self.open_conditional(opener, item, stack, parent),
-            SectionKind::Macro => self.define_macro(opener, item, reader, parent),
+            SectionKind::Macro if self.has_module("macro_module") => {
+                self.define_macro(opener, item, reader, parent)
+            }
+            // Without mod_macro loaded while reading, `<Macro` is an unknown
+            // section: read as one, never walked.
+            SectionKind::Macro => {
+                let node = self.add_line_node(
+                    parent,
+                    opener.directive,
+                    NodeKind::Section {
+                        has_closing_angle: opener.has_closing_angle,
+                        close: None,
+                    },
+                    &item,
+                    true,
+                );
+                stack.push(Frame {
+                    node,
+                    name,
+                    mode: Mode::Unwalked,
+                    soak_origin: None,
+                });
+            }
             SectionKind::Ordinary => {
                 let node = self.add_line_node(
                     parent,
@@ -864,14 +864,7 @@ impl<'a> Loader<'a> {
                     // Recovery: close up to a skipped section this closer
                     // names, so one mistake is one error.
                     let floor = stack.iter().position(|f| f.mode == Mode::Soak).unwrap_or(0);
-                    if let Some(depth) = stack[floor..]
-                        .iter()
-                        .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
-                    {
-                        while stack.len() > floor + depth + 1 {
-                            self.pop(stack, None);
-                        }
-                    }
+                    self.unwind_to(stack, floor, &closed_name);
                 }
                 self.pop(stack, Some(line_span));
             }
@@ -899,7 +892,7 @@ impl<'a> Loader<'a> {
                     self.pop(stack, Some(line_span));
                 }
             }
-            Mode::Ordinary => {
+            Mode::Ordinary | Mode::Unwalked => {
                 if !token.ends_with('>') {
                     self.httpd_error(
                         &rs::CLOSE_TAG_MISSING_ANGLE,
@@ -931,17 +924,28 @@ impl<'a> Loader<'a> {
                     .iter()
                     .rposition(|f| f.mode != Mode::Ordinary)
                     .map_or(0, |i| i + 1);
-                if let Some(depth) = stack[floor..]
-                    .iter()
-                    .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
-                {
-                    while stack.len() > floor + depth + 1 {
-                        self.pop(stack, None);
-                    }
+                if self.unwind_to(stack, floor, &closed_name) {
                     self.pop(stack, Some(line_span));
                 }
             }
         }
+    }
+
+    /// Recovery after a wrong closer: when a section at or above `floor`
+    /// has the closed name, the sections opened inside it were left open by
+    /// mistake — pop them silently (the error already covers them) so that
+    /// section is on top. Returns whether one was found.
+    fn unwind_to(&mut self, stack: &mut Vec<Frame>, floor: usize, closed_name: &str) -> bool {
+        let Some(depth) = stack[floor.min(stack.len())..]
+            .iter()
+            .rposition(|f| f.name.eq_ignore_ascii_case(closed_name))
+        else {
+            return false;
+        };
+        while stack.len() > floor + depth + 1 {
+            self.pop(stack, None);
+        }
+        true
     }
 
     fn pop(&mut self, stack: &mut Vec<Frame>, close: Option<Span>) {
@@ -960,7 +964,7 @@ impl<'a> Loader<'a> {
             let node = self.nodes[frame.node.0 as usize].clone();
             let parent = node.parent.unwrap_or(file_node);
             match frame.mode {
-                Mode::Ordinary => {
+                Mode::Ordinary | Mode::Unwalked => {
                     let message = unclosed_message(&frame.name);
                     self.httpd_error(
                         &rs::UNCLOSED_SECTION,
@@ -1006,6 +1010,11 @@ impl<'a> Loader<'a> {
     }
 
     // ---------------------------------------------------------- exec on read
+
+    /// Whether a module is loaded at this point of reading.
+    fn has_module(&self, identifier: &str) -> bool {
+        self.modules.iter().any(|m| m.identifier == identifier)
+    }
 
     fn server_relative(&self, path: &str) -> PathBuf {
         let p = Path::new(path);
@@ -1075,8 +1084,8 @@ impl<'a> Loader<'a> {
                     node: Some(node),
                 });
             }
-            "use" => self.use_macro(node, item, reader),
-            "undefmacro" => {
+            "use" if self.has_module("macro_module") => self.use_macro(node, item, reader),
+            "undefmacro" if self.has_module("macro_module") => {
                 let message = if !self.macros_defined {
                     Some("no macro defined before UndefMacro".to_string())
                 } else if args.first().is_none_or(|a| a.is_empty()) {

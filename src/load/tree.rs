@@ -194,6 +194,46 @@ pub struct MacroCtx {
     pub parent: Option<MacroCtxId>,
 }
 
+/// The include chain of what stands under `at` (File nodes whose parent is
+/// an Include directive), then the macro expansions of `macro_ctx`; each
+/// outermost first.
+pub fn chain_of(
+    nodes: &NodeArena,
+    macro_ctxs: &[MacroCtx],
+    at: NodeId,
+    macro_ctx: Option<MacroCtxId>,
+) -> Vec<ChainLink> {
+    let mut links = Vec::new();
+    let mut cur = Some(at);
+    while let Some(c) = cur {
+        let node = &nodes[c.0 as usize];
+        if let (NodeKind::File { .. }, Some(parent)) = (&node.kind, node.parent) {
+            let inc = &nodes[parent.0 as usize];
+            links.push(ChainLink {
+                span: inc.span,
+                line: inc.line,
+                kind: ChainKind::Include,
+            });
+        }
+        cur = node.parent;
+    }
+    links.reverse();
+    let mut macros = Vec::new();
+    let mut ctx = macro_ctx;
+    while let Some(m) = ctx {
+        let m = &macro_ctxs[m.0 as usize];
+        macros.push(ChainLink {
+            span: m.use_span,
+            line: m.use_line,
+            kind: ChainKind::Macro,
+        });
+        ctx = m.parent;
+    }
+    macros.reverse();
+    links.extend(macros);
+    links
+}
+
 /// A line of `-t -D DUMP_INCLUDES`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncludeRecord {
@@ -323,37 +363,7 @@ impl Config {
 
     /// The include and macro chain of a node, outermost first.
     pub fn chain(&self, id: NodeId) -> Vec<ChainLink> {
-        let mut links = Vec::new();
-        // Include links: File nodes whose parent is an Include directive.
-        let mut cur = Some(id);
-        while let Some(c) = cur {
-            let node = self.node(c);
-            if let (NodeKind::File { .. }, Some(parent)) = (&node.kind, node.parent) {
-                let inc = self.node(parent);
-                links.push(ChainLink {
-                    span: inc.span,
-                    line: inc.line,
-                    kind: ChainKind::Include,
-                });
-            }
-            cur = node.parent;
-        }
-        links.reverse();
-        // Macro links, outermost first.
-        let mut macros = Vec::new();
-        let mut ctx = self.node(id).macro_ctx;
-        while let Some(m) = ctx {
-            let m = &self.macro_ctxs[m.0 as usize];
-            macros.push(ChainLink {
-                span: m.use_span,
-                line: m.use_line,
-                kind: ChainKind::Macro,
-            });
-            ctx = m.parent;
-        }
-        macros.reverse();
-        links.extend(macros);
-        links
+        chain_of(&self.nodes, &self.macro_ctxs, id, self.node(id).macro_ctx)
     }
 
     /// The nearest enclosing ordinary section of a node (skipping files,

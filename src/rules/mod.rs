@@ -12,6 +12,7 @@ use crate::finding::Severity;
 
 pub mod change;
 pub mod context;
+pub mod hygiene;
 pub mod load;
 pub mod registry;
 pub mod security;

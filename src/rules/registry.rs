@@ -3,7 +3,7 @@
 
 use super::security;
 use super::{Rule, RuleMeta};
-use super::{change, load, syntax, validity};
+use super::{change, hygiene, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -68,6 +68,7 @@ pub static ALL: &[&RuleMeta] = &[
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
+    &hygiene::VHOST_PORT_NOT_LISTENED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -111,6 +112,7 @@ pub static RULES: &[&dyn Rule] = &[
     &security::SslSessionTickets,
     &security::SslProxyUnverified,
     &security::HstsMissing,
+    &hygiene::VhostPortNotListened,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

@@ -74,3 +74,27 @@ pub(crate) fn cause(ctx: &Context<'_>, base: &Baseline<'_>, r: &Reroute) -> Caus
         _ => Cause::Other,
     }
 }
+
+/// Reports a reroute: primary on the vhost that answers now, "was here" on
+/// the one that answered before; `message` receives the request description,
+/// the new vhost and the old one.
+pub(crate) fn report_reroute<'c>(
+    ctx: &'c mut Context<'_>,
+    r: &Reroute,
+    message: impl Fn(&str, &str, &str) -> String,
+) -> Option<&'c mut crate::finding::Finding> {
+    let base = ctx.baseline?;
+    let old_vhost = &base.vhosts.vhosts[r.old];
+    let old_span = base.config.node(old_vhost.node).span;
+    let new = r.new.map(|n| {
+        let v = &ctx.vhosts.vhosts[n];
+        (v.node, ctx.node(v.node).span)
+    });
+    let was = vhost_label(ctx, base.vhosts, r.old, true);
+    let now = match r.new {
+        Some(n) => vhost_label(ctx, ctx.vhosts, n, false),
+        None => "the main server".to_string(),
+    };
+    let text = message(&r.probe.describe(), &now, &was);
+    Some(ctx.report_change(new, Some((old_vhost.node, old_span)), text))
+}

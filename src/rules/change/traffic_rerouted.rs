@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::{Cause, cause, vhost_label};
+use super::{Cause, cause, report_reroute};
 
 crate::declare_rule! {
     /// ## What it does
@@ -61,25 +61,11 @@ impl Rule for TrafficRerouted {
             if !seen.insert((r.probe.host.clone(), r.probe.port, r.new)) {
                 continue;
             }
-            let old_vhost = &base.vhosts.vhosts[r.old];
-            let old_span = base.config.node(old_vhost.node).span;
-            let new = r.new.map(|n| {
-                let v = &ctx.vhosts.vhosts[n];
-                (v.node, ctx.node(v.node).span)
-            });
-            let was = vhost_label(ctx, base.vhosts, r.old, true);
-            let now = match r.new {
-                Some(n) => vhost_label(ctx, ctx.vhosts, n, false),
-                None => "the main server".to_string(),
+            let Some(f) = report_reroute(ctx, r, |probe, now, was| {
+                format!("{probe} is now answered by {now} instead of {was}")
+            }) else {
+                return;
             };
-            let f = ctx.report_change(
-                new,
-                Some((old_vhost.node, old_span)),
-                format!(
-                    "{} is now answered by {now} instead of {was}",
-                    r.probe.describe()
-                ),
-            );
             f.primary_label = Some("this vhost now wins the request".to_string());
             f.help = Some("an exact-IP vhost hides the `*` vhosts of that address; for one address, the first vhost claiming a name wins".to_string());
         }

@@ -4,7 +4,7 @@ use crate::load::tree::NodeId;
 use crate::model::registry::EXEC_ON_READ;
 use crate::rules::context::{Context, Rule};
 
-use super::registry_name;
+use super::{checked_specs, registry_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -57,12 +57,7 @@ impl Rule for DirectiveContext {
             if registry_name(node).is_none() {
                 continue;
             }
-            let specs = ctx.loaded_specs_of(id);
-            let specs = if specs.is_empty() && !node.active {
-                ctx.specs(id).iter().collect()
-            } else {
-                specs
-            };
+            let specs = checked_specs(ctx, id);
             let Some(spec) = specs.first() else { continue };
             // Directives run while reading skip the check (LoadModule inside
             // <Directory> works).

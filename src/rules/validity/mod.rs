@@ -77,3 +77,18 @@ pub(crate) fn invalid_command_message(name: &str) -> String {
 pub(crate) fn has_unsubstituted(node: &Node) -> bool {
     node.args.iter().any(|a| a.value.contains("${")) || node.name.contains("${")
 }
+
+/// The registry entries a check should use for a node: those of loaded
+/// modules; in an inactive branch (whose condition usually loads the module)
+/// any module's.
+pub(crate) fn checked_specs(
+    ctx: &crate::rules::Context<'_>,
+    id: crate::load::tree::NodeId,
+) -> Vec<&'static crate::model::registry::DirectiveSpec> {
+    let loaded = ctx.loaded_specs_of(id);
+    if loaded.is_empty() && !ctx.node(id).active {
+        ctx.specs(id).iter().collect()
+    } else {
+        loaded
+    }
+}

@@ -4,7 +4,7 @@ use crate::load::tree::NodeId;
 use crate::model::registry;
 use crate::rules::context::{Context, Rule};
 
-use super::{has_unsubstituted, registry_name};
+use super::{checked_specs, has_unsubstituted, registry_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -57,12 +57,7 @@ impl Rule for WrongArgumentCount {
             if registry_name(node).is_none() {
                 continue;
             }
-            let specs = ctx.loaded_specs_of(id);
-            let specs = if specs.is_empty() && !node.active {
-                ctx.specs(id).iter().collect()
-            } else {
-                specs
-            };
+            let specs = checked_specs(ctx, id);
             let Some(spec) = specs.first() else { continue };
             let words: Vec<&str> = node.arg_values().collect();
             if spec.arity.accepts(&words) {
