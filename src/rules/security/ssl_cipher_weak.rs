@@ -42,7 +42,7 @@ crate::declare_rule! {
         code: "AL301",
         name: "ssl-cipher-weak",
         family: Security,
-        severity: Error,
+        severity: Warning,
         blocks_check: false,
     }
 }

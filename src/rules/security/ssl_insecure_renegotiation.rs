@@ -32,7 +32,7 @@ crate::declare_rule! {
         code: "AL304",
         name: "ssl-insecure-renegotiation",
         family: Security,
-        severity: Error,
+        severity: Warning,
         blocks_check: false,
     }
 }

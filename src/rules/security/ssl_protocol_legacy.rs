@@ -1,7 +1,8 @@
 //! `AL300` ssl-protocol-legacy.
 
 use crate::finding::Severity;
-use crate::model::mod_ssl::{Protocols, parse_protocols, tls_servers};
+use crate::load::tree::{Config, NodeId};
+use crate::model::mod_ssl::{Protocols, TlsServer, parse_protocols, tls_servers};
 use crate::model::openssl_ciphers::{self, Universe};
 use crate::rules::context::{Context, Rule};
 use crate::rules::validity::tls::directives_named;
@@ -13,8 +14,9 @@ crate::declare_rule! {
     /// by leaving `SSLProtocol` unset in a TLS server whose cipher string lowers OpenSSL's
     /// security level to 0 (`@SECLEVEL=0`). On Debian's OpenSSL 3, TLS 1.0/1.1 handshakes are
     /// refused at the default security level even when mod_ssl enables them (confirmed with
-    /// `openssl s_client -tls1` against apache2 2.4.71): an enabling line is then a
-    /// warning; with `@SECLEVEL=0` the protocols are really served, and it is an error.
+    /// `openssl s_client -tls1` against apache2 2.4.71), so an enabling line alone is a
+    /// note; where the server's cipher string sets `@SECLEVEL=0` they are really served,
+    /// and it is a warning.
     ///
     /// ## Why is this risky?
     /// TLS 1.0 and 1.1 were deprecated by RFC 8996: they rely on SHA-1 and MD5 in the
@@ -41,7 +43,7 @@ crate::declare_rule! {
         code: "AL300",
         name: "ssl-protocol-legacy",
         family: Security,
-        severity: Error,
+        severity: Warning,
         blocks_check: false,
     }
 }
@@ -56,6 +58,7 @@ impl Rule for SslProtocolLegacy {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
+        let servers = tls_servers(ctx.config);
         for directive in ["SSLProtocol", "SSLProxyProtocol"] {
             for id in directives_named(ctx, directive) {
                 let node = ctx.node(id);
@@ -65,35 +68,49 @@ impl Rule for SslProtocolLegacy {
                 if parsed.error.is_some() || legacy.is_empty() {
                     continue;
                 }
+                let served = if directive == "SSLProtocol" {
+                    servers.iter().any(|s| {
+                        s.engine_on(ctx.config).is_some()
+                            && s.last(ctx.config, "SSLProtocol") == Some(id)
+                            && lowered_security_level(ctx.config, s, "SSLCipherSuite").is_some()
+                    })
+                } else {
+                    servers.iter().any(|s| {
+                        lowered_security_level(ctx.config, s, "SSLProxyCipherSuite").is_some()
+                    })
+                };
                 let culprit = parsed.last_enabling(Protocols::LEGACY).unwrap_or(0);
-                let f = ctx.report(
-                    id,
-                    node.arg_span(culprit),
-                    format!("{directive} enables {}", legacy.join(" and ")),
-                );
-                f.severity = Severity::Warning;
+                let names = legacy.join(" and ");
+                let f = if served {
+                    ctx.report(
+                        id,
+                        node.arg_span(culprit),
+                        format!(
+                            "{directive} enables {names}, and `@SECLEVEL=0` lets OpenSSL serve them"
+                        ),
+                    )
+                } else {
+                    let f = ctx.report(
+                        id,
+                        node.arg_span(culprit),
+                        format!("{directive} enables {names} (OpenSSL 3 refuses them at its default security level)"),
+                    );
+                    f.severity = Severity::Info;
+                    f
+                };
                 f.help = Some(format!(
-                    "Debian's OpenSSL 3 refuses these handshakes at its default security level, but \
-                     a cipher string with `@SECLEVEL=0` or another OpenSSL serves them: write `{MODERN}`"
+                    "a cipher string with `@SECLEVEL=0`, or another OpenSSL, serves them: write `{MODERN}`"
                 ));
             }
         }
         // Unset SSLProtocol (mod_ssl's default enables TLSv1 and TLSv1.1)
         // with a cipher string that lets OpenSSL accept them.
-        for server in tls_servers(ctx.config) {
+        for server in &servers {
             let config = ctx.config;
             if server.engine_on(config).is_none() || server.last(config, "SSLProtocol").is_some() {
                 continue;
             }
-            let lowered = server.all(config, "SSLCipherSuite").filter(|&id| {
-                let args: Vec<&str> = config.node(id).arg_values().collect();
-                let string = match args.as_slice() {
-                    [s] | ["SSL", s] => s,
-                    _ => return false,
-                };
-                openssl_ciphers::evaluate(string, Universe::Installed).security_level == Some(0)
-            });
-            let Some(suite) = lowered.last() else {
+            let Some(suite) = lowered_security_level(config, server, "SSLCipherSuite") else {
                 continue;
             };
             let node = ctx.node(suite);
@@ -109,4 +126,18 @@ impl Rule for SslProtocolLegacy {
             ));
         }
     }
+}
+
+/// The server's effective TLS 1.2 cipher string (`directive`, one-argument
+/// or `SSL` form) when it sets `@SECLEVEL=0`, the only level at which
+/// OpenSSL 3 accepts TLS 1.0 and 1.1.
+fn lowered_security_level(config: &Config, server: &TlsServer, directive: &str) -> Option<NodeId> {
+    let effective = server.all(config, directive).filter(|&id| {
+        let args: Vec<&str> = config.node(id).arg_values().collect();
+        matches!(args.as_slice(), [_] | ["SSL", _])
+    });
+    let suite = effective.last()?;
+    let string = config.node(suite).args.last()?.value.to_string();
+    (openssl_ciphers::evaluate(&string, Universe::Installed).security_level == Some(0))
+        .then_some(suite)
 }
