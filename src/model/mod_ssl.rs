@@ -203,8 +203,12 @@ impl TlsServer {
         self.all(config, name).last()
     }
 
-    /// The `SSLEngine` line that turns TLS on for this server, if TLS is on.
+    /// The `SSLEngine` line that turns TLS on for this server, if TLS is on
+    /// (mod_ssl loaded).
     pub fn engine_on(&self, config: &Config) -> Option<NodeId> {
+        if !config.has_module("ssl_module") {
+            return None;
+        }
         self.last(config, "SSLEngine").filter(|&id| {
             config
                 .node(id)

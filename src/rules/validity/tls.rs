@@ -10,14 +10,23 @@ use crate::rules::context::Context;
 use super::has_unsubstituted;
 
 /// Directive nodes named `name`, active or not, except inactive ones whose
-/// arguments were never substituted.
+/// arguments were never substituted, and active ones whose module is not
+/// loaded (httpd stops at `Invalid command` there: `directive-module-not-loaded`
+/// says so). An inactive line's value is checked whatever is loaded: it breaks
+/// once its branch and module are on.
 pub(crate) fn directives_named(ctx: &Context<'_>, name: &str) -> Vec<NodeId> {
+    let loaded = !ctx.loaded_specs(name).is_empty();
     ctx.named(name)
         .iter()
         .copied()
         .filter(|&id| {
             let node = ctx.node(id);
-            node.is_directive() && (node.active || !has_unsubstituted(node))
+            node.is_directive()
+                && if node.active {
+                    loaded
+                } else {
+                    !has_unsubstituted(node)
+                }
         })
         .collect()
 }
