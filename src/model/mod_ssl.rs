@@ -1,48 +1,11 @@
 //! What mod_ssl (2.4.71, built against OpenSSL 3.0 without SSLv3, as Debian
-//! ships it) makes of its directives: C's `atoi` as its handlers use it, the
-//! `SSLProtocol` word list (`ssl_cmd_protocol_parse`), paths made
-//! ServerRoot-relative, and each server's effective TLS settings (a vhost
-//! inherits what the main server sets and overrides it; certificate lists
-//! add up, `cfgMergeArray`).
-
-use std::path::Path;
+//! ships it) makes of its directives: the `SSLProtocol` word list
+//! (`ssl_cmd_protocol_parse`), and each server's effective TLS settings (a
+//! vhost inherits what the main server sets and overrides it; certificate
+//! lists add up, `cfgMergeArray`).
 
 use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::server_hostname;
-
-/// C's `strtol(s, &end, 10)`: leading white space, a sign, digits,
-/// saturated to 64 bits. Returns the value and where `end` stops (0 when
-/// there are no digits).
-pub fn strtol(s: &str) -> (i64, usize) {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let skipped = s.len() - t.len();
-    let (negative, sign_len) = match t.as_bytes().first() {
-        Some(b'-') => (true, 1),
-        Some(b'+') => (false, 1),
-        _ => (false, 0),
-    };
-    let digits: Vec<i64> = t.as_bytes()[sign_len..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .map(|b| i64::from(b - b'0'))
-        .collect();
-    if digits.is_empty() {
-        return (0, 0);
-    }
-    let value = digits.iter().fold(0i64, |v, &d| {
-        if negative {
-            v.saturating_mul(10).saturating_sub(d)
-        } else {
-            v.saturating_mul(10).saturating_add(d)
-        }
-    });
-    (value, skipped + sign_len + digits.len())
-}
-
-/// C's `atoi` (glibc: `(int) strtol(s, NULL, 10)`): truncated to `int`.
-pub fn atoi(s: &str) -> i32 {
-    strtol(s).0 as i32
-}
 
 /// A set of protocol versions (`SSL_PROTOCOL_*`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -159,18 +122,6 @@ pub fn parse_protocols<'a>(
         }
     }
     out
-}
-
-/// `ap_server_root_relative` as httpd prints the result: absolute paths kept,
-/// relative ones joined to ServerRoot, `.`/`..`/`//` resolved lexically.
-pub fn server_root_relative(config: &Config, path: &str) -> String {
-    let p = Path::new(path);
-    let joined = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        config.server_root.join(p)
-    };
-    crate::load::normalize(&joined).display().to_string()
 }
 
 /// A server as mod_ssl configures it: the main server or one
@@ -292,21 +243,6 @@ pub fn vhost_id(config: &Config, server: &TlsServer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atoi_matches_glibc() {
-        assert_eq!(atoi("12"), 12);
-        assert_eq!(atoi(" -3"), -3);
-        assert_eq!(atoi("+3"), 3);
-        assert_eq!(atoi("abc"), 0);
-        assert_eq!(atoi("-5x"), -5);
-        assert_eq!(atoi("2147483648"), i32::MIN);
-        assert_eq!(atoi("4294967295"), -1);
-        assert_eq!(atoi("99999999999"), 1_215_752_191);
-        assert_eq!(atoi("9999999999999999999999"), -1);
-        assert_eq!(atoi("-9999999999999999999999"), 0);
-        assert_eq!(atoi(""), 0);
-    }
 
     #[test]
     fn protocol_words() {

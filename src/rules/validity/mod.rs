@@ -3,9 +3,35 @@
 //! once, with httpd's own message texts. In an inactive branch the same
 //! problems are latent warnings.
 
+mod c_numbers;
+mod checked_nodes;
 mod directive_context;
 mod directive_module_not_loaded;
+mod document_root_missing;
 mod error_directive;
+mod error_document_status;
+mod expression;
+mod header_expression_invalid;
+mod if_condition_invalid;
+mod keyword_value_invalid;
+mod loadmodule_built_in;
+mod loadmodule_duplicate;
+mod loadmodule_file_missing;
+mod loadmodule_wrong_symbol;
+mod log_directory_missing;
+mod log_expression_invalid;
+mod log_level_invalid;
+mod module_loads;
+mod mpm_count;
+mod mpm_limit_clamped;
+mod numeric_value_invalid;
+mod require_expression_invalid;
+mod rewrite_args;
+mod rewritecond_expression_invalid;
+mod run_identity_invalid;
+mod server_directory_invalid;
+mod server_name_invalid;
+mod setenvifexpr_invalid;
 mod ssl_certificate_chain_file_deprecated;
 mod ssl_certificate_missing;
 mod ssl_certificate_unreadable;
@@ -23,13 +49,42 @@ mod ssl_protocol_invalid;
 mod ssl_session_cache_invalid;
 mod ssl_stapling_without_cache;
 mod ssl_verify_invalid;
+mod sslrequire_expression_invalid;
+mod string_expression_invalid;
+mod target_paths;
 pub(crate) mod tls;
 mod unknown_directive;
+mod value_checks;
 mod wrong_argument_count;
+
+pub mod regex;
 
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
+pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};
 pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
+pub use error_document_status::{ERROR_DOCUMENT_STATUS, ErrorDocumentStatus};
+pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionInvalid};
+pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
+pub use keyword_value_invalid::{KEYWORD_VALUE_INVALID, KeywordValueInvalid};
+pub use loadmodule_built_in::{LOADMODULE_BUILT_IN, LoadModuleBuiltIn};
+pub use loadmodule_duplicate::{LOADMODULE_DUPLICATE, LoadModuleDuplicate};
+pub use loadmodule_file_missing::{LOADMODULE_FILE_MISSING, LoadModuleFileMissing};
+pub use loadmodule_wrong_symbol::{LOADMODULE_WRONG_SYMBOL, LoadModuleWrongSymbol};
+pub use log_directory_missing::{LOG_DIRECTORY_MISSING, LogDirectoryMissing};
+pub use log_expression_invalid::{LOG_EXPRESSION_INVALID, LogExpressionInvalid};
+pub use log_level_invalid::{LOG_LEVEL_INVALID, LogLevelInvalid};
+pub use mpm_count::{MPM_COUNT, MpmCount};
+pub use mpm_limit_clamped::{MPM_LIMIT_CLAMPED, MpmLimitClamped};
+pub use numeric_value_invalid::{NUMERIC_VALUE_INVALID, NumericValueInvalid};
+pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
+pub use rewritecond_expression_invalid::{
+    REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
+};
+pub use run_identity_invalid::{RUN_IDENTITY_INVALID, RunIdentityInvalid};
+pub use server_directory_invalid::{SERVER_DIRECTORY_INVALID, ServerDirectoryInvalid};
+pub use server_name_invalid::{SERVER_NAME_INVALID, ServerNameInvalid};
+pub use setenvifexpr_invalid::{SETENVIFEXPR_INVALID, SetEnvIfExprInvalid};
 pub use ssl_certificate_chain_file_deprecated::{
     SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED, SslCertificateChainFileDeprecated,
 };
@@ -51,6 +106,10 @@ pub use ssl_protocol_invalid::{SSL_PROTOCOL_INVALID, SslProtocolInvalid};
 pub use ssl_session_cache_invalid::{SSL_SESSION_CACHE_INVALID, SslSessionCacheInvalid};
 pub use ssl_stapling_without_cache::{SSL_STAPLING_WITHOUT_CACHE, SslStaplingWithoutCache};
 pub use ssl_verify_invalid::{SSL_VERIFY_INVALID, SslVerifyInvalid};
+pub use sslrequire_expression_invalid::{
+    SSLREQUIRE_EXPRESSION_INVALID, SslRequireExpressionInvalid,
+};
+pub use string_expression_invalid::{STRING_EXPRESSION_INVALID, StringExpressionInvalid};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
 

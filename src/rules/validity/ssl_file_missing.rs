@@ -1,8 +1,8 @@
 //! `AL170` ssl-file-missing.
 
-use crate::model::mod_ssl::server_root_relative;
 use crate::rules::context::{Context, Rule};
 
+use super::target_paths::{holder_is_seen, is_directory, server_root_relative};
 use super::tls::directives_named;
 
 crate::declare_rule! {
@@ -147,19 +147,20 @@ impl Rule for SslFileMissing {
 fn check_path(ctx: &mut Context<'_>, id: crate::load::tree::NodeId, arg: usize, want: Want) {
     let node = ctx.node(id);
     let Some(written) = node.arg(arg) else { return };
-    let path = server_root_relative(ctx.config, written);
+    let path = server_root_relative(&ctx.config.server_root, written);
     let directive = ctx.config.canonical_name(&node.name);
     let (message, label) = match want {
         Want::File => match ctx.facts.file_size(&path) {
             Ok(Some(size)) if size > 0 => return,
             Ok(Some(_)) => ("does not exist or is empty", "this file is empty"),
-            Ok(None) => ("does not exist or is empty", "no such file"),
-            Err(_) => return,
+            Ok(None) if holder_is_seen(ctx, &path) => {
+                ("does not exist or is empty", "no such file")
+            }
+            _ => return,
         },
-        Want::Dir => match ctx.facts.is_dir(&path) {
-            Ok(true) => return,
-            Ok(false) => ("does not exist", "no such directory"),
-            Err(_) => return,
+        Want::Dir => match is_directory(ctx, &path) {
+            Some(false) => ("does not exist", "no such directory"),
+            _ => return,
         },
     };
     let kind = if want == Want::File {

@@ -1,8 +1,8 @@
 //! `AL178` ssl-number-negative.
 
-use crate::model::mod_ssl::atoi;
 use crate::rules::context::{Context, Rule};
 
+use super::c_numbers::atoi;
 use super::tls::directives_named;
 
 crate::declare_rule! {

@@ -1,8 +1,9 @@
 //! `AL174` ssl-session-cache-invalid.
 
-use crate::model::mod_ssl::{server_root_relative, strtol};
 use crate::rules::context::{Context, Rule};
 
+use super::c_numbers::strtol;
+use super::target_paths::server_root_relative;
 use super::tls::directives_named;
 
 crate::declare_rule! {
@@ -142,7 +143,7 @@ fn shmcb_error(ctx: &Context<'_>, arg: &str) -> Option<&'static str> {
     if arg.is_empty() {
         return None;
     }
-    let path = server_root_relative(ctx.config, arg);
+    let path = server_root_relative(&ctx.config.server_root, arg);
     let Some(open) = path.rfind('(') else {
         return path
             .ends_with(')')
@@ -170,6 +171,6 @@ fn shmcb_error(ctx: &Context<'_>, arg: &str) -> Option<&'static str> {
 /// `strtol` that must read all of `s` (`end` at its end); `None` when it
 /// does not.
 fn strtol_whole(s: &str) -> Option<i64> {
-    let (value, end) = strtol(s);
-    (end == s.len()).then_some(value)
+    let parsed = strtol(s);
+    (parsed.end == s.len()).then_some(parsed.value)
 }

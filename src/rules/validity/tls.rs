@@ -3,31 +3,19 @@
 
 use crate::finding::{Finding, Stage};
 use crate::load::tree::NodeId;
-use crate::model::mod_ssl::{TlsServer, server_root_relative, tls_servers};
+use crate::model::mod_ssl::{TlsServer, tls_servers};
 use crate::model::pki::{self, CertificateFile, KeyFile, KeyMatch};
 use crate::rules::context::Context;
 
-use super::has_unsubstituted;
+use super::checked_nodes::nodes_to_check;
+use super::target_paths::server_root_relative;
 
-/// Directive nodes named `name`, active or not, except inactive ones whose
-/// arguments were never substituted, and active ones whose module is not
-/// loaded (httpd stops at `Invalid command` there: `directive-module-not-loaded`
-/// says so). An inactive line's value is checked whatever is loaded: it breaks
-/// once its branch and module are on.
+/// The directive nodes named `name` a value rule checks (see
+/// [`nodes_to_check`]), for the TLS rules of every family.
 pub(crate) fn directives_named(ctx: &Context<'_>, name: &str) -> Vec<NodeId> {
-    let loaded = !ctx.loaded_specs(name).is_empty();
-    ctx.named(name)
-        .iter()
-        .copied()
-        .filter(|&id| {
-            let node = ctx.node(id);
-            node.is_directive()
-                && if node.active {
-                    loaded
-                } else {
-                    !has_unsubstituted(node)
-                }
-        })
+    nodes_to_check(ctx, name)
+        .into_iter()
+        .map(|(id, _)| id)
         .collect()
 }
 
@@ -81,9 +69,9 @@ pub(crate) fn first_pair_failure(
         let pair = CertificatePair {
             index,
             cert,
-            cert_path: server_root_relative(config, cert_arg),
+            cert_path: server_root_relative(&config.server_root, cert_arg),
             key,
-            key_path: server_root_relative(config, key_arg),
+            key_path: server_root_relative(&config.server_root, key_arg),
         };
         let cert_bytes = ctx.facts.read(&pair.cert_path).ok()??;
         let cert_public = match pki::read_certificate(&cert_bytes) {
