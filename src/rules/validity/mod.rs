@@ -38,10 +38,8 @@ mod ssl_certificate_unreadable;
 mod ssl_cipher_suite_invalid;
 mod ssl_cipher_suite_matches_nothing;
 mod ssl_compression_unavailable;
-mod ssl_engine_invalid;
 mod ssl_file_missing;
 mod ssl_key_mismatch;
-mod ssl_number_negative;
 mod ssl_openssl_conf_cmd_unknown;
 mod ssl_options_invalid;
 mod ssl_private_key_missing;
@@ -95,10 +93,8 @@ pub use ssl_cipher_suite_matches_nothing::{
     SSL_CIPHER_SUITE_MATCHES_NOTHING, SslCipherSuiteMatchesNothing,
 };
 pub use ssl_compression_unavailable::{SSL_COMPRESSION_UNAVAILABLE, SslCompressionUnavailable};
-pub use ssl_engine_invalid::{SSL_ENGINE_INVALID, SslEngineInvalid};
 pub use ssl_file_missing::{SSL_FILE_MISSING, SslFileMissing};
 pub use ssl_key_mismatch::{SSL_KEY_MISMATCH, SslKeyMismatch};
-pub use ssl_number_negative::{SSL_NUMBER_NEGATIVE, SslNumberNegative};
 pub use ssl_openssl_conf_cmd_unknown::{SSL_OPENSSL_CONF_CMD_UNKNOWN, SslOpensslConfCmdUnknown};
 pub use ssl_options_invalid::{SSL_OPTIONS_INVALID, SslOptionsInvalid};
 pub use ssl_private_key_missing::{SSL_PRIVATE_KEY_MISSING, SslPrivateKeyMissing};
