@@ -57,6 +57,9 @@ pub enum KeyFile {
     NoKey,
     /// A key with its public half (when stored or derivable).
     Key(Option<PublicHalf>),
+    /// Encrypted with a pass phrase (PKCS#8 `ENCRYPTED PRIVATE KEY`, or a
+    /// traditional PEM key with `Proc-Type: 4,ENCRYPTED`).
+    Encrypted,
     /// Encrypted, or a block this reader cannot decode: say nothing.
     Undecodable,
 }
@@ -98,13 +101,24 @@ fn has_certificate_header(bytes: &[u8]) -> bool {
     })
 }
 
-fn has_private_key_header(bytes: &[u8]) -> bool {
+/// The label of the first private-key block and the line after its header,
+/// if there is such a block.
+fn first_private_key_header(bytes: &[u8]) -> Option<(String, String)> {
     let text = String::from_utf8_lossy(bytes);
-    text.lines().any(|l| {
-        l.strip_prefix("-----BEGIN ")
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let label = line
+            .strip_prefix("-----BEGIN ")
             .and_then(|rest| rest.split("-----").next())
-            .is_some_and(|label| label.ends_with("PRIVATE KEY"))
-    })
+            .filter(|label| label.ends_with("PRIVATE KEY"));
+        if let Some(label) = label {
+            return Some((
+                label.to_string(),
+                lines.next().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    None
 }
 
 /// Reads a certificate file as mod_ssl does (the first certificate block).
@@ -140,8 +154,13 @@ fn certificate_public_half(cert: &X509Certificate<'_>) -> Option<PublicHalf> {
 
 /// Reads a key file as mod_ssl does (the first private-key block).
 pub fn read_private_key(bytes: &[u8]) -> KeyFile {
-    if !has_private_key_header(bytes) {
+    let Some((label, next_line)) = first_private_key_header(bytes) else {
         return KeyFile::NoKey;
+    };
+    if label == "ENCRYPTED PRIVATE KEY"
+        || next_line.starts_with("Proc-Type:") && next_line.contains("ENCRYPTED")
+    {
+        return KeyFile::Encrypted;
     }
     let Some(Ok(block)) = pem_blocks(bytes).into_iter().find(|b| {
         b.as_ref()
@@ -317,6 +336,14 @@ mod tests {
         );
         // Ed25519: the public half is not stored with a PKCS#8 v1 key.
         assert_eq!(key_half(include_bytes!("../../tests/pki/ed.key")), None);
+        assert_eq!(
+            read_private_key(include_bytes!("../../tests/pki/enc.key")),
+            KeyFile::Encrypted
+        );
+        assert_eq!(
+            read_private_key(include_bytes!("../../tests/pki/enc.pkcs1.key")),
+            KeyFile::Encrypted
+        );
         assert_eq!(
             read_certificate(include_bytes!("../../tests/pki/rsa.key")),
             CertificateFile::NoCertificate

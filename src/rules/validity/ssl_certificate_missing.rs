@@ -92,7 +92,9 @@ impl Rule for SslCertificateMissing {
             }
             startup_failure(
                 f,
-                format!("AH02572: Failed to configure at least one certificate and key for {id}"),
+                &[format!(
+                    "AH02572: Failed to configure at least one certificate and key for {id}"
+                )],
                 "Add SSLCertificateFile and SSLCertificateKeyFile (Debian's test pair: \
                  /etc/ssl/certs/ssl-cert-snakeoil.pem and /etc/ssl/private/ssl-cert-snakeoil.key), \
                  or turn TLS off here.",

@@ -78,7 +78,7 @@ impl Rule for SslCertificateUnreadable {
                 Some("no `-----BEGIN CERTIFICATE-----` block in this file".to_string());
             startup_failure(
                 f,
-                log_line,
+                &[log_line],
                 "Point SSLCertificateFile at the certificate (PEM), and SSLCertificateKeyFile at its key.",
             );
         }

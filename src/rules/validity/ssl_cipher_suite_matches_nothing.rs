@@ -97,7 +97,7 @@ fn check_tls12(ctx: &mut Context<'_>, id: NodeId) {
     });
     startup_failure(
         f,
-        "AH01898: Unable to configure permitted SSL ciphers".to_string(),
+        &["AH01898: Unable to configure permitted SSL ciphers".to_string()],
         "Check the string with `openssl ciphers -v 'STRING'`; TLS 1.3 suites go in \
          `SSLCipherSuite TLSv1.3 …`.",
     );
@@ -116,7 +116,7 @@ fn check_tls13(ctx: &mut Context<'_>, id: NodeId) {
     );
     startup_failure(
         f,
-        "AH10127: Unable to configure permitted TLSv1.3 ciphers".to_string(),
+        &["AH10127: Unable to configure permitted TLSv1.3 ciphers".to_string()],
         &format!(
             "TLS 1.3 suites are {}.",
             openssl_ciphers::TLS13_SUITES.join(", ")

@@ -77,10 +77,10 @@ impl Rule for SslKeyMismatch {
             }
             startup_failure(
                 f,
-                format!(
+                &[format!(
                     "AH02565: Certificate and private key {key_id} from {} and {} do not match",
                     pair.cert_path, pair.key_path
-                ),
+                )],
                 "Deploy the certificate together with the key it was issued for (compare \
                  `openssl x509 -noout -pubkey -in CERT` with `openssl pkey -pubout -in KEY`).",
             );

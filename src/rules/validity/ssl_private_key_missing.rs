@@ -68,10 +68,10 @@ impl Rule for SslPrivateKeyMissing {
             });
             startup_failure(
                 f,
-                format!(
+                &[format!(
                     "AH02564: Failed to configure encrypted (?) private key {key_id}, check {}",
                     pair.key_path
-                ),
+                )],
                 "Add `SSLCertificateKeyFile` naming the certificate's private key (PEM).",
             );
         }

@@ -73,7 +73,7 @@ impl Rule for SslStaplingWithoutCache {
             );
             startup_failure(
                 f,
-                "AH01958: SSLStapling: no stapling cache available".to_string(),
+                &["AH01958: SSLStapling: no stapling cache available".to_string()],
                 "Add `SSLStaplingCache shmcb:${APACHE_RUN_DIR}/ssl_stapling(32768)` at server \
                  level (outside any <VirtualHost>).",
             );

@@ -19,11 +19,13 @@ pub(crate) fn directives_named(ctx: &Context<'_>, name: &str) -> Vec<NodeId> {
         .collect()
 }
 
-/// Marks a finding as a start-up failure and gives httpd's log line.
-pub(crate) fn startup_failure(finding: &mut Finding, log_line: String, fix: &str) {
+/// Marks a finding as a start-up failure and gives httpd's log lines.
+pub(crate) fn startup_failure(finding: &mut Finding, log_lines: &[String], fix: &str) {
+    let logged: Vec<String> = log_lines.iter().map(|l| format!("`{l}`")).collect();
     finding.stage = Stage::Startup;
     finding.help = Some(format!(
-        "`apache2 -t` passes, but the server will not start; it logs `{log_line}`. {fix}"
+        "`apache2 -t` passes, but the server will not start; it logs {}. {fix}",
+        logged.join(", then ")
     ));
 }
 
@@ -48,6 +50,9 @@ pub(crate) enum PairFailure {
     NoKey,
     /// AH02565: the key does not belong to the certificate.
     Mismatch,
+    /// AH02578 then AH02564: an encrypted key and the built-in pass phrase
+    /// dialog, which needs a terminal.
+    Encrypted,
 }
 
 /// The first certificate/key pair of a TLS server that fails at start-up
@@ -82,6 +87,10 @@ pub(crate) fn first_pair_failure(
         let key_bytes = ctx.facts.read(&pair.key_path).ok()??;
         let key_public = match pki::read_private_key(&key_bytes) {
             KeyFile::NoKey => return Some((pair, PairFailure::NoKey)),
+            KeyFile::Encrypted if builtin_pass_phrase_dialog(ctx) => {
+                return Some((pair, PairFailure::Encrypted));
+            }
+            KeyFile::Encrypted => return None,
             KeyFile::Undecodable => return None,
             KeyFile::Key(public) => public,
         };
@@ -92,6 +101,20 @@ pub(crate) fn first_pair_failure(
         }
     }
     None
+}
+
+/// Whether pass phrases come from the built-in dialog (a terminal prompt):
+/// the global `SSLPassPhraseDialog`, `builtin` unless set otherwise.
+fn builtin_pass_phrase_dialog(ctx: &Context<'_>) -> bool {
+    ctx.named("SSLPassPhraseDialog")
+        .iter()
+        .rev()
+        .find(|&&id| ctx.node(id).active)
+        .is_none_or(|&id| {
+            ctx.node(id)
+                .arg(0)
+                .is_some_and(|v| v.eq_ignore_ascii_case("builtin"))
+        })
 }
 
 /// The servers mod_ssl initialises at start-up: those with `SSLEngine on`.
