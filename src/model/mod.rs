@@ -12,7 +12,10 @@
 pub mod directives;
 pub mod expr;
 pub mod ipsubnet;
+pub mod mod_ssl;
 pub mod modules;
+pub mod openssl_ciphers;
 pub mod overrides;
+pub mod pki;
 pub mod registry;
 pub mod vhosts;

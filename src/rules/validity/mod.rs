@@ -60,9 +60,26 @@ mod server_name_invalid;
 mod setenvif_argument_missing;
 mod setenvif_syntax;
 mod setenvifexpr_invalid;
+mod ssl_certificate_chain_file_deprecated;
+mod ssl_certificate_missing;
+mod ssl_certificate_unreadable;
+mod ssl_cipher_suite_invalid;
+mod ssl_cipher_suite_matches_nothing;
+mod ssl_compression_unavailable;
+mod ssl_file_missing;
+mod ssl_key_mismatch;
+mod ssl_openssl_conf_cmd_unknown;
+mod ssl_options_invalid;
+mod ssl_private_key_encrypted;
+mod ssl_private_key_missing;
+mod ssl_protocol_invalid;
+mod ssl_session_cache_invalid;
+mod ssl_stapling_without_cache;
+mod ssl_verify_invalid;
 mod sslrequire_expression_invalid;
 mod string_expression_invalid;
 mod target_paths;
+pub(crate) mod tls;
 mod unknown_directive;
 mod value_checks;
 mod wrong_argument_count;
@@ -112,6 +129,26 @@ pub use server_directory_invalid::{SERVER_DIRECTORY_INVALID, ServerDirectoryInva
 pub use server_name_invalid::{SERVER_NAME_INVALID, ServerNameInvalid};
 pub use setenvif_argument_missing::{SETENVIF_ARGUMENT_MISSING, SetenvifArgumentMissing};
 pub use setenvifexpr_invalid::{SETENVIFEXPR_INVALID, SetEnvIfExprInvalid};
+pub use ssl_certificate_chain_file_deprecated::{
+    SSL_CERTIFICATE_CHAIN_FILE_DEPRECATED, SslCertificateChainFileDeprecated,
+};
+pub use ssl_certificate_missing::{SSL_CERTIFICATE_MISSING, SslCertificateMissing};
+pub use ssl_certificate_unreadable::{SSL_CERTIFICATE_UNREADABLE, SslCertificateUnreadable};
+pub use ssl_cipher_suite_invalid::{SSL_CIPHER_SUITE_INVALID, SslCipherSuiteInvalid};
+pub use ssl_cipher_suite_matches_nothing::{
+    SSL_CIPHER_SUITE_MATCHES_NOTHING, SslCipherSuiteMatchesNothing,
+};
+pub use ssl_compression_unavailable::{SSL_COMPRESSION_UNAVAILABLE, SslCompressionUnavailable};
+pub use ssl_file_missing::{SSL_FILE_MISSING, SslFileMissing};
+pub use ssl_key_mismatch::{SSL_KEY_MISMATCH, SslKeyMismatch};
+pub use ssl_openssl_conf_cmd_unknown::{SSL_OPENSSL_CONF_CMD_UNKNOWN, SslOpensslConfCmdUnknown};
+pub use ssl_options_invalid::{SSL_OPTIONS_INVALID, SslOptionsInvalid};
+pub use ssl_private_key_encrypted::{SSL_PRIVATE_KEY_ENCRYPTED, SslPrivateKeyEncrypted};
+pub use ssl_private_key_missing::{SSL_PRIVATE_KEY_MISSING, SslPrivateKeyMissing};
+pub use ssl_protocol_invalid::{SSL_PROTOCOL_INVALID, SslProtocolInvalid};
+pub use ssl_session_cache_invalid::{SSL_SESSION_CACHE_INVALID, SslSessionCacheInvalid};
+pub use ssl_stapling_without_cache::{SSL_STAPLING_WITHOUT_CACHE, SslStaplingWithoutCache};
+pub use ssl_verify_invalid::{SSL_VERIFY_INVALID, SslVerifyInvalid};
 pub use sslrequire_expression_invalid::{
     SSLREQUIRE_EXPRESSION_INVALID, SslRequireExpressionInvalid,
 };
