@@ -31,6 +31,21 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
     &validity::WRONG_ARGUMENT_COUNT,
+    &validity::DIRECTIVE_FORBIDDEN_IN_SECTION,
+    &validity::ALLOWOVERRIDE_USELESS,
+    &validity::LISTEN_INVALID,
+    &validity::LISTEN_DUPLICATE,
+    &validity::LISTEN_HOSTNAME,
+    &validity::OPTIONS_INVALID,
+    &validity::ALLOWOVERRIDE_INVALID,
+    &validity::REQUIRE_UNKNOWN_PROVIDER,
+    &validity::REQUIRE_INVALID_ARGUMENT,
+    &validity::REQUIRE_CONTAINER_INVALID,
+    &validity::REQUIRE_NEGATIVE_ONLY,
+    &validity::SECTION_ARGUMENTS_INVALID,
+    &validity::LIMIT_METHODS_INVALID,
+    &validity::ELSE_WITHOUT_IF,
+    &validity::VIRTUALHOST_ADDRESS_INVALID,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -40,6 +55,21 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::DirectiveModuleNotLoaded,
     &validity::DirectiveContext,
     &validity::WrongArgumentCount,
+    &validity::DirectiveForbiddenInSection,
+    &validity::AllowOverrideUseless,
+    &validity::ListenInvalid,
+    &validity::ListenDuplicate,
+    &validity::ListenHostname,
+    &validity::OptionsInvalid,
+    &validity::AllowOverrideInvalid,
+    &validity::RequireUnknownProvider,
+    &validity::RequireInvalidArgument,
+    &validity::RequireContainerInvalid,
+    &validity::RequireNegativeOnly,
+    &validity::SectionArgumentsInvalid,
+    &validity::LimitMethodsInvalid,
+    &validity::ElseWithoutIf,
+    &validity::VirtualHostAddressInvalid,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.
