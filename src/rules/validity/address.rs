@@ -240,7 +240,9 @@ fn inet_aton_exact(text: &str) -> bool {
         };
         values.push(value);
     }
-    let (last, leading) = values.split_last().expect("split yields a part");
+    let Some((last, leading)) = values.split_last() else {
+        return false;
+    };
     let last_max = 0xffff_ffffu64 >> (8 * leading.len());
     leading.iter().all(|&v| v <= 255) && *last <= last_max
 }

@@ -152,12 +152,15 @@ impl AllowOverrideInvalid {
                 }
                 return;
             }
+            // In an inactive branch the module may be loaded there; an
+            // unknown name is only worth a word when it looks like a typo.
             let specs = if node.active {
                 ctx.loaded_specs(name)
             } else {
                 registry::lookup(name).iter().collect()
             };
             let message = match specs.first() {
+                None if !node.active && registry::suggest(name).is_none() => continue,
                 None => format!(
                     "AH00116: Discarding unrecognized directive `{name}' in AllowOverrideList at {file}:{}",
                     node.line

@@ -84,16 +84,17 @@ impl Rule for AllowOverrideUseless {
                 )
             };
             let section = ctx.node(useless.section);
+            let section_name = ctx.config.canonical_name(&format!("<{}", section.name));
             let label = Label {
                 span: section.name_span,
-                message: "only <Directory> sections decide which .htaccess directives apply"
-                    .to_string(),
+                message: format!("{} has no effect inside {section_name}>", spec.name),
             };
             let f = ctx.httpd_error(id, node.name_span, message);
             f.labels.push(label);
             f.primary_label = Some("ignored here".to_string());
             f.help = Some(format!(
-                "move {} into the <Directory> section of the files it is meant for",
+                "only <Directory> sections decide which .htaccess directives apply: move {} \
+                 into the <Directory> section of the files it is meant for",
                 spec.name
             ));
         }

@@ -12,7 +12,7 @@ use crate::rules::context::Context;
 use crate::syntax::words::next_word;
 
 use super::address::check_subnet;
-use super::handler::{WalkOrder, ancestors, reaches_handler, rest_after_words, section_text};
+use super::handler::{ancestors, reaches_handler, rest_after_words, section_text, walk_position};
 use super::methods::MethodRegistry;
 
 /// The authorization providers each module registers (`Require <name>`), as
@@ -66,18 +66,25 @@ pub(crate) fn provider_names() -> impl Iterator<Item = &'static str> {
 pub(crate) struct DefinedProviders {
     /// Name → walk position of the first active definition (`None` for a
     /// definition only in an inactive branch).
-    defined: HashMap<String, Option<usize>>,
+    defined: HashMap<String, Option<u32>>,
 }
 
 impl DefinedProviders {
-    pub(crate) fn build(ctx: &Context<'_>, walk: &WalkOrder) -> DefinedProviders {
-        let mut defined: HashMap<String, Option<usize>> = HashMap::new();
-        for id in ctx.all_nodes() {
+    pub(crate) fn build(ctx: &Context<'_>) -> DefinedProviders {
+        let mut defined: HashMap<String, Option<u32>> = HashMap::new();
+        let lines = [
+            "<AuthzProviderAlias",
+            "LuaAuthzProvider",
+            "AuthnzFcgiDefineProvider",
+        ]
+        .iter()
+        .flat_map(|name| ctx.named(name).iter().copied());
+        for id in lines {
             let Some(name) = defined_provider(ctx.node(id)) else {
                 continue;
             };
             let slot = defined.entry(name.to_string()).or_insert(None);
-            if let Some(p) = walk.position(id) {
+            if let Some(p) = walk_position(ctx, id) {
                 *slot = Some(slot.map_or(p, |known| known.min(p)));
             }
         }
@@ -86,7 +93,7 @@ impl DefinedProviders {
 
     /// Whether `name` is defined before walk position `position` (`None`:
     /// anywhere, active or not).
-    pub(crate) fn is_defined(&self, name: &str, position: Option<usize>) -> bool {
+    pub(crate) fn is_defined(&self, name: &str, position: Option<u32>) -> bool {
         match (self.defined.get(name), position) {
             (Some(_), None) => true,
             (Some(Some(at)), Some(p)) => *at < p,
@@ -233,9 +240,21 @@ impl AuthzParent {
     }
 }
 
-/// Whether a node is a `Require` line or an authorization container.
-pub(crate) fn is_authz_member(node: &Node) -> bool {
-    (node.is_directive() && node.is("Require")) || Logic::of(node).is_some()
+/// The `Require` lines and authorization containers kept by `keep`,
+/// grouped by the section they join, each group in file order.
+pub(crate) fn members_by_parent(
+    ctx: &Context<'_>,
+    keep: impl Fn(NodeId) -> bool,
+) -> HashMap<AuthzParent, Vec<NodeId>> {
+    let mut groups: HashMap<AuthzParent, Vec<NodeId>> = HashMap::new();
+    for id in ctx.all_nodes() {
+        let node = ctx.node(id);
+        let member = (node.is_directive() && node.is("Require")) || Logic::of(node).is_some();
+        if member && keep(id) {
+            groups.entry(AuthzParent::of(ctx, id)).or_default().push(id);
+        }
+    }
+    groups
 }
 
 /// A `Require` line's arguments refused by its provider's parser.
@@ -248,34 +267,24 @@ pub(crate) struct ArgumentError {
 }
 
 /// What the `Require` rules need to know about the whole configuration:
-/// walk order, the providers and methods it defines.
+/// the providers and methods it defines, and where.
 pub(crate) struct RequireContext {
-    walk: WalkOrder,
     defined: DefinedProviders,
     methods: MethodRegistry,
 }
 
 impl RequireContext {
     pub(crate) fn new(ctx: &Context<'_>) -> RequireContext {
-        let walk = WalkOrder::new(ctx);
-        let defined = DefinedProviders::build(ctx, &walk);
-        let methods = MethodRegistry::build(ctx, &walk);
         RequireContext {
-            walk,
-            defined,
-            methods,
+            defined: DefinedProviders::build(ctx),
+            methods: MethodRegistry::build(ctx),
         }
-    }
-
-    /// Where `id` stands in the walk; `None` for inactive lines.
-    pub(crate) fn position(&self, id: NodeId) -> Option<usize> {
-        self.walk.position(id)
     }
 
     /// Whether the configuration defines the provider `name` before `id`
     /// (anywhere, for an inactive line).
-    pub(crate) fn is_defined(&self, name: &str, id: NodeId) -> bool {
-        self.defined.is_defined(name, self.position(id))
+    pub(crate) fn is_defined(&self, ctx: &Context<'_>, name: &str, id: NodeId) -> bool {
+        self.defined.is_defined(name, walk_position(ctx, id))
     }
 
     /// Whether httpd finds the provider `name` for the line `id`: a loaded
@@ -285,7 +294,7 @@ impl RequireContext {
     pub(crate) fn is_known(&self, ctx: &Context<'_>, name: &str, id: NodeId) -> bool {
         let registered = provider_module(name)
             .is_some_and(|module| !ctx.node(id).active || ctx.has_module(module));
-        registered || self.is_defined(name, id)
+        registered || self.is_defined(ctx, name, id)
     }
 
     /// Whether mod_authz_core adds the member (a `Require` line or a
@@ -365,7 +374,7 @@ impl RequireContext {
                 })
             }),
             "method" => words.iter().enumerate().find_map(|(k, word)| {
-                (!self.methods.is_known(word, self.position(id))).then(|| ArgumentError {
+                (!self.methods.is_known(word, walk_position(ctx, id))).then(|| ArgumentError {
                     first: first_arg + k,
                     last: first_arg + k,
                     message: format!("Invalid Method '{word}'"),

@@ -71,10 +71,11 @@ impl Rule for DirectiveForbiddenInSection {
             let Some(spec) = command_spec(ctx, id) else {
                 continue;
             };
-            if !invoke_cmd_passes(ctx, id, spec) {
+            let forbidden = forbidden_for(spec, node);
+            if forbidden.0 == 0 || !invoke_cmd_passes(ctx, id, spec) {
                 continue;
             }
-            let Some(refused) = refusal(ctx, id, spec.name, forbidden_for(spec, node)) else {
+            let Some(refused) = refusal(ctx, id, spec.name, forbidden) else {
                 continue;
             };
             let section = ctx.node(refused.section);

@@ -26,7 +26,7 @@ crate::declare_rule! {
     /// # before
     /// <IfModule mod_ssl.c>
     ///     <If "%{HTTPS} == 'on'">
-    ///         Header set Strict-Transport-Security "max-age=31536000"
+    ///         SetEnv SHOP_TLS on
     ///     </If>
     /// </IfModule>
     /// <Else>
@@ -37,7 +37,7 @@ crate::declare_rule! {
     /// ```apache
     /// # after
     /// <If "%{HTTPS} == 'on'">
-    ///     Header set Strict-Transport-Security "max-age=31536000"
+    ///     SetEnv SHOP_TLS on
     /// </If>
     /// <Else>
     ///     Redirect permanent / https://shop.example/
@@ -65,53 +65,61 @@ fn scope(ctx: &Context<'_>, id: NodeId) -> Option<NodeId> {
         .find(|&a| !LIMITING_SECTIONS.iter().any(|name| ctx.node(a).is(name)))
 }
 
+/// Whether httpd gets as far as adding this `<ElseIf>`/`<Else>` to its
+/// scope: its handler runs and its argument is acceptable.
+fn chains_onto_previous(ctx: &Context<'_>, id: NodeId) -> bool {
+    if reaches_handler(ctx, id).is_none() {
+        return false;
+    }
+    match section_text(ctx, id) {
+        None => false,
+        Some(text) => ctx.node(id).is("Else") == text.is_empty(),
+    }
+}
+
 impl Rule for ElseWithoutIf {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         &ELSE_WITHOUT_IF
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let mut chain: Vec<NodeId> = ["<If", "<ElseIf", "<Else"]
-            .iter()
-            .flat_map(|name| ctx.named(name).iter().copied())
-            .collect();
-        chain.sort();
         let mut by_scope: HashMap<Option<NodeId>, Vec<NodeId>> = HashMap::new();
-        for &id in &chain {
-            by_scope.entry(scope(ctx, id)).or_default().push(id);
+        for name in ["<If", "<ElseIf", "<Else"] {
+            for &id in ctx.named(name) {
+                by_scope.entry(scope(ctx, id)).or_default().push(id);
+            }
         }
-        for id in chain {
-            let node = ctx.node(id);
-            if node.is("If") || reaches_handler(ctx, id).is_none() {
-                continue;
+        let mut orphans = Vec::new();
+        for mut family in by_scope.into_values() {
+            family.sort();
+            // The last section of the family so far: among active ones, and
+            // among all (what an inactive line would follow).
+            let (mut last_active, mut last_any) = (None, None);
+            for id in family {
+                let node = ctx.node(id);
+                let previous = if node.active { last_active } else { last_any };
+                if !node.is("If") && chains_onto_previous(ctx, id) {
+                    let follows_if = previous.is_some_and(|p| !ctx.node(p).is("Else"));
+                    if !follows_if {
+                        orphans.push((id, previous));
+                    }
+                }
+                last_any = Some(id);
+                if node.active {
+                    last_active = Some(id);
+                }
             }
-            let argument_ok = match section_text(ctx, id) {
-                None => false,
-                Some(text) => node.is("Else") == text.is_empty(),
-            };
-            if !argument_ok {
-                continue;
-            }
-            // The last section of the family before this one in the same
-            // scope: active ones only, or any for a line that is inactive.
-            let siblings = &by_scope[&scope(ctx, id)];
-            let previous = siblings
-                .iter()
-                .take_while(|&&s| s != id)
-                .filter(|&&s| ctx.node(s).active || !node.active)
-                .last()
-                .copied();
-            let follows_if = previous.is_some_and(|p| !ctx.node(p).is("Else"));
-            if follows_if {
-                continue;
-            }
+        }
+        orphans.sort();
+        for (id, previous) in orphans {
             let label = previous.map(|p| Label {
                 span: ctx.node(p).name_span,
                 message: "an <Else> already ends the chain here".to_string(),
             });
+            let span = ctx.node(id).name_span;
             let f = ctx.httpd_error(
                 id,
-                node.name_span,
+                span,
                 "<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same scope",
             );
             f.labels.extend(label);

@@ -8,7 +8,6 @@
 //! what httpd would stop at first.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::load::tree::{Node, NodeId, NodeKind};
 use crate::model::registry::{self, DirectiveSpec, EXEC_ON_READ, Evidence, NotIn};
@@ -88,10 +87,11 @@ pub(crate) fn ancestors(ctx: &Context<'_>, id: NodeId) -> Vec<NodeId> {
     out
 }
 
-/// The nearest enclosing section named one of `names`.
-pub(crate) fn nearest_named(ctx: &Context<'_>, id: NodeId, names: &[&str]) -> Option<NodeId> {
-    ancestors(ctx, id)
-        .into_iter()
+/// The nearest of `sections` named one of `names`.
+fn nearest_named(ctx: &Context<'_>, sections: &[NodeId], names: &[&str]) -> Option<NodeId> {
+    sections
+        .iter()
+        .copied()
         .find(|&a| names.iter().any(|n| ctx.node(a).is(n)))
 }
 
@@ -108,6 +108,10 @@ pub(crate) fn refusal(
     } else {
         ""
     };
+    if forbidden.0 == 0 {
+        return None;
+    }
+    let enclosing = ancestors(ctx, id);
     let refuse = |within: &str, section: NodeId| {
         Some(Refusal {
             message: format!("{command_name}{gt} cannot occur within {within}"),
@@ -115,17 +119,17 @@ pub(crate) fn refusal(
         })
     };
     if forbidden.0 & NotIn::VIRTUALHOST != 0
-        && let Some(vhost) = nearest_named(ctx, id, &["VirtualHost"])
+        && let Some(vhost) = nearest_named(ctx, &enclosing, &["VirtualHost"])
     {
         return refuse("<VirtualHost> section", vhost);
     }
     if forbidden.0 & NotIn::DIR_CONTEXT != 0
-        && let Some(limit) = nearest_named(ctx, id, &LIMITING_SECTIONS)
+        && let Some(limit) = nearest_named(ctx, &enclosing, &LIMITING_SECTIONS)
     {
         return refuse("<Limit> or <LimitExcept> section", limit);
     }
     if forbidden.contains(NotIn::DIR_LOC_FILE)
-        && let Some(path_section) = nearest_named(ctx, id, &PATH_SECTIONS)
+        && let Some(path_section) = nearest_named(ctx, &enclosing, &PATH_SECTIONS)
     {
         return refuse("directory context", path_section);
     }
@@ -144,7 +148,7 @@ pub(crate) fn refusal(
         .iter()
         .filter(|(bit, _)| forbidden.0 & bit != 0)
         .flat_map(|(_, names)| names.iter())
-        .find_map(|name| nearest_named(ctx, id, &[name]))?;
+        .find_map(|name| nearest_named(ctx, &enclosing, &[name]))?;
     let written = ctx
         .config
         .canonical_name(&format!("<{}", ctx.node(found).name));
@@ -270,39 +274,11 @@ pub(crate) fn span_within_arg(
     )
 }
 
-/// The active configuration in httpd's walk order: the `-C` directives,
-/// the configuration depth first in file order, then the `-c` directives.
-/// For checks that depend on what earlier lines registered.
-pub(crate) struct WalkOrder {
-    /// The walked nodes; a node's position is its index.
-    pub nodes: Vec<NodeId>,
-    positions: HashMap<NodeId, usize>,
-}
-
-impl WalkOrder {
-    pub(crate) fn new(ctx: &Context<'_>) -> WalkOrder {
-        let config = ctx.config;
-        let (pre, post): (Vec<NodeId>, Vec<NodeId>) =
-            config.command_line.iter().partition(|&&f| f < config.root);
-        let mut nodes = Vec::new();
-        for file in pre.iter().chain([&config.root]).chain(&post) {
-            walk_into(ctx, *file, &mut nodes);
-        }
-        let positions = nodes.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-        WalkOrder { nodes, positions }
-    }
-
-    /// A node's walk position; `None` for a node httpd never walks.
-    pub(crate) fn position(&self, id: NodeId) -> Option<usize> {
-        self.positions.get(&id).copied()
-    }
-}
-
-fn walk_into(ctx: &Context<'_>, id: NodeId, out: &mut Vec<NodeId>) {
-    for child in ctx.config.effective(id) {
-        out.push(child);
-        if ctx.node(child).is_section() {
-            walk_into(ctx, child, out);
-        }
-    }
+/// Where httpd walks a node, for checks that depend on what earlier lines
+/// registered: the node arena is in reading order — the `-C` directives,
+/// the configuration with its includes and macro expansions in place, the
+/// `-c` directives — which is httpd's walk order. `None` for a node httpd
+/// never walks (in an inactive branch).
+pub(crate) fn walk_position(ctx: &Context<'_>, id: NodeId) -> Option<u32> {
+    ctx.node(id).active.then_some(id.0)
 }

@@ -4,7 +4,7 @@ use crate::finding::Label;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::handler::{LIMITING_SECTIONS, WalkOrder, ancestors, reaches_handler, section_text};
+use super::handler::{LIMITING_SECTIONS, ancestors, reaches_handler, section_text};
 use super::methods::{MethodRegistry, TRACE};
 
 crate::declare_rule! {
@@ -88,7 +88,7 @@ impl Rule for LimitMethodsInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let methods = MethodRegistry::build(ctx, &WalkOrder::new(ctx));
+        let methods = MethodRegistry::build(ctx);
         let nodes: Vec<NodeId> = ctx
             .named("<Limit")
             .iter()

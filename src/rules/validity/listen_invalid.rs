@@ -12,7 +12,8 @@ crate::declare_rule! {
     /// 2 arguments.` — a trailing `# comment` counts), an address or port it cannot parse
     /// (`Invalid address or port`: `:80`, port `0` or `70000`), no port at all (`Port must be
     /// specified`: `Listen shop.example`, `Listen 127.0.0.1:`), or a host part no resolver can
-    /// answer (`Listen setup failed`: `1.2.3.999:80`, an IPv6 address without brackets).
+    /// answer (`Listen setup failed`: `1.2.3.999:80`, or `::1`, whose last group httpd takes
+    /// for the port).
     ///
     /// ## Why is this risky?
     /// httpd refuses to start. `Listen` lines are edited when a port moves or a site gets its
@@ -23,7 +24,7 @@ crate::declare_rule! {
     /// ```apache
     /// # before
     /// Listen 8443 https # shop
-    /// Listen ::1:8080
+    /// Listen ::1
     /// ```
     ///
     /// ```apache

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::load::tree::NodeId;
 use crate::rules::context::Context;
 
-use super::handler::WalkOrder;
+use super::handler::walk_position;
 
 /// `M_TRACE`.
 pub(crate) const TRACE: u32 = 6;
@@ -19,7 +19,7 @@ const INVALID: u32 = 26;
 /// The last number `ap_method_register` hands out.
 const LAST_DYNAMIC: u32 = 62;
 /// The position of a registration made only in an inactive branch.
-const INACTIVE_ONLY: usize = usize::MAX;
+const INACTIVE_ONLY: u32 = u32::MAX;
 
 /// The built-in methods, in httpd's numbering (`M_GET` = 0 …).
 const BUILTIN: [&str; 26] = [
@@ -78,7 +78,7 @@ fn registered_names<'a>(ctx: &Context<'a>, id: NodeId) -> Vec<&'a str> {
 /// the line that registered each and its number.
 #[derive(Debug, Default)]
 pub(crate) struct MethodRegistry {
-    registered: HashMap<String, (usize, u32)>,
+    registered: HashMap<String, (u32, u32)>,
     next: u32,
 }
 
@@ -86,14 +86,18 @@ impl MethodRegistry {
     /// Every registration in the configuration, numbered in walk order;
     /// names registered only in inactive branches get numbers too, but no
     /// walk position.
-    pub(crate) fn build(ctx: &Context<'_>, walk: &WalkOrder) -> MethodRegistry {
+    pub(crate) fn build(ctx: &Context<'_>) -> MethodRegistry {
         let mut registry = MethodRegistry {
             registered: HashMap::new(),
             next: INVALID + 1,
         };
-        let positioned = walk.nodes.iter().copied().enumerate();
-        let inactive = ctx.all_nodes().map(|id| (INACTIVE_ONLY, id));
-        for (position, id) in positioned.chain(inactive) {
+        let mut lines: Vec<NodeId> = ["<Limit", "<LimitExcept", "RegisterHttpMethod", "Script"]
+            .iter()
+            .flat_map(|name| ctx.named(name).iter().copied())
+            .collect();
+        lines.sort_by_key(|&id| (walk_position(ctx, id).is_none(), id));
+        for id in lines {
+            let position = walk_position(ctx, id).unwrap_or(INACTIVE_ONLY);
             for name in registered_names(ctx, id) {
                 registry.register(name, position);
             }
@@ -101,7 +105,7 @@ impl MethodRegistry {
         registry
     }
 
-    fn register(&mut self, name: &str, position: usize) {
+    fn register(&mut self, name: &str, position: u32) {
         if builtin(name).is_some() || self.registered.contains_key(name) {
             return;
         }
@@ -124,7 +128,7 @@ impl MethodRegistry {
 
     /// Whether `ap_method_number_of(name)` knows the method at walk position
     /// `position` (`None`: anywhere in the configuration).
-    pub(crate) fn is_known(&self, name: &str, position: Option<usize>) -> bool {
+    pub(crate) fn is_known(&self, name: &str, position: Option<u32>) -> bool {
         builtin(name).is_some()
             || self
                 .registered

@@ -4,7 +4,9 @@ use crate::finding::Label;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::authz::{AuthzParent, Logic, RequireContext, RequireLine, is_authz_member};
+use std::collections::HashMap;
+
+use super::authz::{AuthzParent, Logic, RequireContext, RequireLine, members_by_parent};
 use super::handler::{reaches_handler, section_text};
 
 crate::declare_rule! {
@@ -83,15 +85,23 @@ impl RequireContainerInvalid {
     }
 
     /// An empty container, or a `<RequireNone>` in an OR section.
-    fn check_container(ctx: &mut Context<'_>, id: NodeId, members: &[(NodeId, AuthzParent)]) {
+    fn check_container(
+        ctx: &mut Context<'_>,
+        id: NodeId,
+        members: &HashMap<AuthzParent, Vec<NodeId>>,
+    ) {
         let node = ctx.node(id);
         let Some(logic) = Logic::of(node) else { return };
         if section_text(ctx, id).is_none_or(|text| !text.is_empty()) {
             return;
         }
-        let has_member = members.iter().any(|&(member, parent)| {
-            parent == AuthzParent::Container(id) && (ctx.node(member).active || !node.active)
-        });
+        let has_member = members
+            .get(&AuthzParent::Container(id))
+            .is_some_and(|children| {
+                children
+                    .iter()
+                    .any(|&child| ctx.node(child).active || !node.active)
+            });
         if !has_member {
             let f = ctx.httpd_error(
                 id,
@@ -143,12 +153,10 @@ impl Rule for RequireContainerInvalid {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let require = RequireContext::new(ctx);
-        let members: Vec<(NodeId, AuthzParent)> = ctx
-            .all_nodes()
-            .filter(|&id| is_authz_member(ctx.node(id)))
-            .map(|id| (id, AuthzParent::of(ctx, id)))
-            .collect();
-        for &(id, _) in &members {
+        let members = members_by_parent(ctx, |_| true);
+        let mut checked: Vec<NodeId> = members.values().flatten().copied().collect();
+        checked.sort();
+        for id in checked {
             if reaches_handler(ctx, id).is_none() {
                 continue;
             }

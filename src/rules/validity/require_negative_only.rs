@@ -1,11 +1,11 @@
 //! `AL115` require-negative-only.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::authz::{AuthzParent, Logic, RequireContext, RequireLine, is_authz_member};
+use super::authz::{AuthzParent, Logic, RequireContext, RequireLine, members_by_parent};
 
 crate::declare_rule! {
     /// ## What it does
@@ -82,12 +82,12 @@ impl Member {
     }
 }
 
-/// The members of the configuration, with the section each joins.
-struct Members<'m> {
-    all: &'m [(NodeId, AuthzParent)],
+/// The members of the configuration by the section they join.
+struct Members {
+    by_parent: HashMap<AuthzParent, Vec<NodeId>>,
 }
 
-impl Members<'_> {
+impl Members {
     /// `add_authz_provider`/`add_authz_section`: the children of `owner`,
     /// nested containers folded into it when they have the same operator.
     fn build(
@@ -99,8 +99,9 @@ impl Members<'_> {
         include: &dyn Fn(NodeId) -> bool,
     ) -> Section {
         let mut children = Vec::new();
-        for &(id, parent) in self.all {
-            if parent != owner || !include(id) {
+        let members = self.by_parent.get(&owner).map_or(&[][..], Vec::as_slice);
+        for &id in members {
+            if !include(id) {
                 continue;
             }
             let member = ctx.node(id);
@@ -167,16 +168,14 @@ impl Rule for RequireNegativeOnly {
         // Members httpd refuses while walking are reported elsewhere, and
         // stop it before this check: leave them out.
         let require = RequireContext::new(ctx);
-        let all: Vec<(NodeId, AuthzParent)> = ctx
-            .all_nodes()
-            .filter(|&id| is_authz_member(ctx.node(id)) && require.accepts(ctx, id))
-            .map(|id| (id, AuthzParent::of(ctx, id)))
-            .collect();
-        let members = Members { all: &all };
-        let confs: BTreeSet<NodeId> = all
-            .iter()
-            .filter_map(|&(_, parent)| match parent {
-                AuthzParent::Implicit(section) => section,
+        let members = Members {
+            by_parent: members_by_parent(ctx, |id| require.accepts(ctx, id)),
+        };
+        let confs: BTreeSet<NodeId> = members
+            .by_parent
+            .keys()
+            .filter_map(|parent| match parent {
+                AuthzParent::Implicit(section) => *section,
                 AuthzParent::Container(_) => None,
             })
             .collect();

@@ -103,7 +103,7 @@ impl Rule for RequireUnknownProvider {
             let node = ctx.node(id);
             let suggested = suggestion(&provider);
             // An inactive line may belong to a module the branch loads.
-            if !node.active && (require.is_defined(&provider, id) || suggested.is_none()) {
+            if !node.active && (require.is_defined(ctx, &provider, id) || suggested.is_none()) {
                 continue;
             }
             let help = match (provider_module(&provider), suggested) {
@@ -120,7 +120,7 @@ impl Rule for RequireUnknownProvider {
                     ),
                     None => format!("`Require {provider}` is provided by {module}"),
                 },
-                _ if require.is_defined(&provider, id) => format!(
+                _ if require.is_defined(ctx, &provider, id) => format!(
                     "`{provider}` is defined further down: httpd only knows it once it has \
                      read the definition, so move the definition above this line"
                 ),

@@ -149,7 +149,11 @@ impl Rule for VirtualHostAddressInvalid {
                     format!("AH00547: Could not resolve host name {host} -- ignoring!"),
                 );
                 f.severity = Severity::Warning;
-                f.primary_label = Some("httpd drops this address".to_string());
+                f.primary_label = Some(if none_left {
+                    "httpd drops this address, and with it the whole virtual host".to_string()
+                } else {
+                    "httpd drops this address".to_string()
+                });
                 f.help = Some(match (comment, none_left) {
                     (true, _) => "httpd has no trailing comments: move the comment to its own line"
                         .to_string(),
