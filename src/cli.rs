@@ -27,6 +27,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the loaded configuration (or, with --syntax-only, one file's syntax tree).
     Dump(DumpArgs),
+    /// Save a self-contained snapshot of a configuration (every file read and
+    /// the profile) to compare later edits against (`check --baseline FILE`).
+    Snapshot(SnapshotArgs),
+    /// Explain a rule: what it checks, why it matters, an example.
+    Explain(ExplainArgs),
+    /// List every rule with its code, name, family and default severity.
+    Rules,
     /// Print the include tree, like `apache2 -t -D DUMP_INCLUDES`.
     Includes(InputArgs),
     /// Print the virtual-host map, like `apache2 -S`, computed without the server.
@@ -77,6 +84,21 @@ pub struct CheckArgs {
     /// present, for a checkout that does not hold them.
     #[arg(long)]
     pub assume_files_exist: bool,
+    /// The known-good configuration to compare with: another tree, or a
+    /// snapshot file written by `apachelint snapshot`.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["baseline_git", "no_baseline"])]
+    pub baseline: Option<PathBuf>,
+    /// Compare with the configuration at this git revision (default inside a
+    /// repository: HEAD).
+    #[arg(long, value_name = "REV", conflicts_with = "no_baseline")]
+    pub baseline_git: Option<String>,
+    /// Check what is staged for commit (the git index) against HEAD: the
+    /// pre-commit hook.
+    #[arg(long)]
+    pub staged: bool,
+    /// Do not compare with any known-good configuration.
+    #[arg(long)]
+    pub no_baseline: bool,
     /// Colour the human report: auto (when the output is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -90,6 +112,10 @@ pub enum ReportFormat {
     Short,
     /// The documented, versioned JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +131,21 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code (AL104) or name (wrong-argument-count).
+    pub rule: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where to write the snapshot.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -14,11 +14,13 @@
 //!
 //! Every span the parser produces must lie inside the file.
 
+#[path = "support/parse_spans.rs"]
+mod parse_spans;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use apachelint::source::TextRange;
-use apachelint::syntax::{self, Body, Node, ParseOptions, Parsed};
+use apachelint::syntax::{self, Node, ParseOptions, Parsed};
 use serde_json::Value;
 
 fn fixtures_dir() -> PathBuf {
@@ -66,7 +68,7 @@ fn check_fixture(kind: &str, conf: &Path) -> Vec<String> {
     let src = fs::read(conf).expect("readable fixture");
     let parsed = syntax::parse(&src, &ParseOptions::main_config());
 
-    check_spans(&parsed, src.len(), &mut problems);
+    problems.extend(parse_spans::parse_out_of_bounds(&parsed, src.len()));
     check_ast(conf, &syntax::dump::text(&parsed, &src), &mut problems);
 
     let golden_path = conf.with_extension("httpd.json");
@@ -113,43 +115,6 @@ fn check_ast(conf: &Path, actual: &str, problems: &mut Vec<String>) {
 
 fn running_in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn check_spans(parsed: &Parsed, len: usize, problems: &mut Vec<String>) {
-    let mut check = |what: &str, range: TextRange| {
-        if range.start > range.end || range.end() > len {
-            problems.push(format!(
-                "{what} span {}..{} lies outside the file (len {len})",
-                range.start, range.end
-            ));
-        }
-    };
-    let mut stack: Vec<&Node> = parsed.nodes.iter().collect();
-    while let Some(node) = stack.pop() {
-        check("line", node.line().range);
-        match node {
-            Node::Comment(_) => {}
-            Node::Directive(d) => {
-                check("name", d.name.range);
-                d.args.iter().for_each(|a| check("argument", a.range));
-            }
-            Node::Section(s) => {
-                check("section name", s.open.name.range);
-                s.open.args.iter().for_each(|a| check("argument", a.range));
-                if let Some(close) = &s.close {
-                    check("close word", close.word.range);
-                    check("close line", close.line.range);
-                }
-                match &s.body {
-                    Body::Nodes(children) => stack.extend(children),
-                    Body::Raw(lines) => lines.iter().for_each(|l| check("raw line", l.line.range)),
-                }
-            }
-        }
-    }
-    for error in &parsed.errors {
-        check("error", error.range);
-    }
 }
 
 /// httpd's first error in the golden.

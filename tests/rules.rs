@@ -26,10 +26,17 @@
 //! columns 1–4. `^ AL104 latent` expects a
 //! latent finding. Directive lines start the file: `#! -D NAME` adds a
 //! define, `#! env NAME=VALUE` sets a variable, `#! file PATH SIZE` declares
-//! a target file (for checks of certificates and log directories), `#!
-//! files-unknown` makes every target file unknown (a checkout without them).
+//! a target file of SIZE bytes (for checks of certificates and log
+//! directories; the fixture's own files are target files too), `#! dir
+//! PATH` an empty directory, `#! files-unknown` makes every target file
+//! unknown (a checkout without them), `#! checkout` makes the files a
+//! checkout of the configuration (repository mode) rather than the target.
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
+//!
+//! A change fixture has two halves: the lines after `#= baseline` are the
+//! known-good tree, the lines after `#= candidate` the candidate (with the
+//! expectations); the check compares the two.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -37,39 +44,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use apachelint::finding::Finding;
+use apachelint::load::facts::VfsFacts;
 use apachelint::load::provider::MemBackend;
-use apachelint::load::vfs::Vfs;
+use apachelint::load::vfs::{Mount, Vfs};
 use apachelint::load::{LoadOptions, Profile, load};
-use apachelint::rules::context::{TargetFacts, Unknown};
+use apachelint::rules::context::{NoFacts, TargetFacts};
 use apachelint::rules::registry::{ALL, RULES};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules")
-}
-
-/// Target facts declared by the fixture.
-struct DeclaredFacts {
-    files: BTreeMap<String, u64>,
-    unknown: bool,
-}
-
-impl TargetFacts for DeclaredFacts {
-    fn file_size(&self, path: &str) -> Result<Option<u64>, Unknown> {
-        if self.unknown {
-            return Err(Unknown);
-        }
-        Ok(self.files.get(path).copied())
-    }
-    fn is_dir(&self, path: &str) -> Result<bool, Unknown> {
-        if self.unknown {
-            return Err(Unknown);
-        }
-        let dir = format!("{}/", path.trim_end_matches('/'));
-        Ok(self.files.keys().any(|f| f.starts_with(&dir)))
-    }
-    fn read(&self, _path: &str) -> Result<Option<Vec<u8>>, Unknown> {
-        Err(Unknown)
-    }
 }
 
 /// An expected finding: file, line, column range, code, latent.
@@ -86,7 +69,11 @@ struct Fixture {
     mem: MemBackend,
     defines: Vec<String>,
     env: BTreeMap<String, String>,
-    facts: DeclaredFacts,
+    /// `#! files-unknown`: the target's files cannot be seen.
+    files_unknown: bool,
+    /// `#! checkout`: the files are a checkout of the configuration
+    /// (repository mode), not the target itself.
+    checkout: bool,
     expected: Vec<Expected>,
     root: String,
     bare: bool,
@@ -96,10 +83,8 @@ fn parse_fixture(text: &str) -> Fixture {
     let mut mem = MemBackend::new();
     let mut defines = Vec::new();
     let mut env = BTreeMap::new();
-    let mut facts = DeclaredFacts {
-        files: BTreeMap::new(),
-        unknown: false,
-    };
+    let mut files_unknown = false;
+    let mut checkout = false;
     let mut expected = Vec::new();
     let mut bare = false;
     let mut files: Vec<(String, String)> = Vec::new();
@@ -119,10 +104,12 @@ fn parse_fixture(text: &str) -> Fixture {
                 }
                 Some("file") => {
                     let path = words.next().expect("file PATH SIZE").to_string();
-                    let size = words.next().map_or(1, |s| s.parse().expect("size"));
-                    facts.files.insert(path, size);
+                    let size: usize = words.next().map_or(1, |s| s.parse().expect("size"));
+                    mem = mem.file(path, "x".repeat(size));
                 }
-                Some("files-unknown") => facts.unknown = true,
+                Some("dir") => mem = mem.dir(words.next().expect("dir PATH")),
+                Some("files-unknown") => files_unknown = true,
+                Some("checkout") => checkout = true,
                 Some("bare") => bare = true,
                 other => panic!("unknown fixture directive {other:?}"),
             }
@@ -178,7 +165,8 @@ fn parse_fixture(text: &str) -> Fixture {
         mem,
         defines,
         env,
-        facts,
+        files_unknown,
+        checkout,
         expected,
         root,
         bare,
@@ -193,13 +181,12 @@ fn stock_modules() -> Vec<String> {
         .collect()
 }
 
-fn run(fixture: Fixture) -> (Vec<Finding>, apachelint::load::tree::Config, Fixture) {
+fn load_fixture(fixture: &Fixture, vfs: &Vfs) -> apachelint::load::tree::Config {
     let mut profile = Profile::debian();
     profile.defines = fixture.defines.clone();
     profile.env.extend(fixture.env.clone());
-    let vfs = Vfs::direct(Arc::new(fixture.mem.clone()));
-    let config = load(
-        &vfs,
+    load(
+        vfs,
         &LoadOptions {
             profile,
             root_file: fixture.root.clone().into(),
@@ -211,21 +198,66 @@ fn run(fixture: Fixture) -> (Vec<Finding>, apachelint::load::tree::Config, Fixtu
             },
             post_directives: Vec::new(),
         },
+    )
+}
+
+/// Runs a fixture text: a plain one, or a change fixture with a baseline.
+fn run(text: &str) -> (Vec<Finding>, apachelint::source::SourceSet, Fixture) {
+    let (baseline_text, candidate_text) = match text.split_once("#= candidate\n") {
+        Some((before, after)) => (
+            Some(
+                before
+                    .split_once("#= baseline\n")
+                    .map_or(before, |(_, b)| b),
+            ),
+            after,
+        ),
+        None => (None, text),
+    };
+    let fixture = parse_fixture(candidate_text);
+    let vfs = Vfs::direct(Arc::new(fixture.mem.clone()));
+    let config = load_fixture(&fixture, &vfs);
+    let baseline = baseline_text.map(|t| {
+        let f = parse_fixture(t);
+        load_fixture(&f, &Vfs::direct(Arc::new(f.mem.clone())))
+    });
+    // A checkout maps `/` to the fixture's files: the same files, seen as a
+    // repository.
+    let checkout_vfs = Vfs::confined(
+        Arc::new(fixture.mem.clone()),
+        vec![Mount {
+            config: "/".into(),
+            backend: "/".into(),
+        }],
     );
-    let findings = apachelint::check::check(&config, &fixture.facts);
-    (findings, config, fixture)
+    let facts = VfsFacts {
+        vfs: if fixture.checkout {
+            &checkout_vfs
+        } else {
+            &vfs
+        },
+        server_root: "/etc/apache2".into(),
+        assume_files_exist: false,
+    };
+    let facts: &dyn TargetFacts = if fixture.files_unknown {
+        &NoFacts
+    } else {
+        &facts
+    };
+    let checked = apachelint::check::check_change(&config, baseline.as_ref(), facts);
+    (checked.findings, checked.sources, fixture)
 }
 
 fn actual_of(
     code: &str,
     findings: &[Finding],
-    config: &apachelint::load::tree::Config,
+    sources: &apachelint::source::SourceSet,
 ) -> Vec<Expected> {
     let mut out: Vec<Expected> = findings
         .iter()
         .filter(|f| f.rule.code == code)
         .map(|f| {
-            let file = config.sources.get(f.primary.file);
+            let file = sources.get(f.primary.file);
             let start = file.line_col(f.primary.range.start());
             let end = file.line_col(f.primary.range.end());
             let end_col = if end.line == start.line {
@@ -266,8 +298,8 @@ fn rule_fixtures() {
             cases += 1;
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             let text = fs::read_to_string(&path).expect("fixture");
-            let (findings, config, fixture) = run(parse_fixture(&text));
-            let actual = actual_of(&code, &findings, &config);
+            let (findings, sources, fixture) = run(&text);
+            let actual = actual_of(&code, &findings, &sources);
             let mut expected: Vec<Expected> = fixture
                 .expected
                 .iter()
@@ -287,7 +319,7 @@ fn rule_fixtures() {
                 let all: Vec<String> = findings
                     .iter()
                     .map(|f| {
-                        let file = config.sources.get(f.primary.file);
+                        let file = sources.get(f.primary.file);
                         let p = file.line_col(f.primary.range.start());
                         format!(
                             "  {}:{}:{} {} {}",

@@ -53,6 +53,50 @@ impl TargetFacts for VfsFacts<'_> {
         }
     }
 
+    fn find_files(&self, dir: &str, name: &str) -> Result<Vec<String>, Unknown> {
+        /// Limits for walking a document root.
+        const MAX_DEPTH: usize = 16;
+        const MAX_ENTRIES: usize = 50_000;
+        let root = self.absolute(dir);
+        let mut found = Vec::new();
+        let mut stack = vec![(root, 0usize)];
+        let mut seen = 0usize;
+        while let Some((d, depth)) = stack.pop() {
+            let entries = match self.vfs.read_dir(&d) {
+                Ok((_, entries)) => entries,
+                Err(VfsError::Outside) | Err(VfsError::Io(_)) if depth == 0 => return Err(Unknown),
+                Err(_) => continue,
+            };
+            for e in entries {
+                seen += 1;
+                if seen > MAX_ENTRIES {
+                    break;
+                }
+                let p = d.join(&e.name);
+                match e.kind {
+                    EntryKind::Dir if depth < MAX_DEPTH => stack.push((p, depth + 1)),
+                    EntryKind::File | EntryKind::Symlink if e.name == name => {
+                        found.push(p.display().to_string())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    fn is_checkout(&self) -> bool {
+        self.vfs.is_confined()
+    }
+
+    fn display_path(&self, path: &str) -> String {
+        self.vfs
+            .display_path(&self.absolute(path))
+            .display()
+            .to_string()
+    }
+
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown> {
         match self.vfs.read(&self.absolute(path)) {
             Ok(bytes) => Ok(Some(bytes)),

@@ -18,6 +18,9 @@ use std::sync::{Arc, Mutex};
 
 use super::provider::{Backend, DirEntry, EntryKind, Meta};
 
+/// The one non-regular file httpd reads (`ap_pcfg_openfile`).
+const DEV_NULL: &str = "/dev/null";
+
 /// Linux's limit on symlinks followed while resolving one path.
 const MAX_SYMLINKS: usize = 40;
 
@@ -283,8 +286,18 @@ impl Vfs {
         })
     }
 
-    /// `stat`: follows symlinks.
+    /// `stat`: follows symlinks. `/dev/null` is an empty file everywhere:
+    /// httpd allows including it (the one exception to "regular files only").
     pub fn stat(&self, path: &Path) -> Result<Resolved, VfsError> {
+        if path == Path::new(DEV_NULL) {
+            return Ok(Resolved {
+                path: path.to_path_buf(),
+                meta: Meta {
+                    kind: EntryKind::File,
+                    len: 0,
+                },
+            });
+        }
         self.resolve(path, true)
     }
 
@@ -299,8 +312,12 @@ impl Vfs {
         Ok((dir.path, entries))
     }
 
-    /// Reads a regular file, following symlinks. Never opens anything else.
+    /// Reads a regular file, following symlinks. Never opens anything else
+    /// (`/dev/null` reads as empty without being opened).
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, VfsError> {
+        if path == Path::new(DEV_NULL) {
+            return Ok(Vec::new());
+        }
         let target = self.stat(path)?;
         if target.meta.kind != EntryKind::File {
             return Err(VfsError::NotRegular);

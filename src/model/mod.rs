@@ -9,5 +9,6 @@
 
 pub mod directives;
 pub mod modules;
+pub mod overrides;
 pub mod registry;
 pub mod vhosts;

@@ -9,7 +9,8 @@
 
 use std::collections::HashMap;
 
-use crate::finding::{Finding, HttpdEcho, Stage};
+use crate::diff::Change;
+use crate::finding::{Finding, HttpdEcho, HttpdPhase, Stage};
 use crate::load::render::httpd_file_name;
 use crate::load::tree::{Config, Node, NodeId, NodeKind};
 use crate::model::registry::{
@@ -37,6 +38,35 @@ pub trait TargetFacts: Sync {
     fn is_dir(&self, path: &str) -> Result<bool, Unknown>;
     /// The bytes of a file, when they can be read (certificates, keys).
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Unknown>;
+    /// Every file named `name` in `dir` and below it (not following
+    /// symlinked directories), sorted; `Err` when the tree cannot be seen.
+    fn find_files(&self, _dir: &str, _name: &str) -> Result<Vec<String>, Unknown> {
+        Err(Unknown)
+    }
+    /// How to show one of the target's paths to the user (the checkout path
+    /// in repository mode).
+    fn display_path(&self, path: &str) -> String {
+        path.to_string()
+    }
+    /// Whether the answers come from a checkout of the configuration
+    /// (repository mode) rather than from the target itself: there a missing
+    /// path may only be missing from the checkout.
+    fn is_checkout(&self) -> bool {
+        false
+    }
+}
+
+/// A per-directory configuration file (`.htaccess`) found under a served
+/// directory of the candidate, parsed.
+#[derive(Debug)]
+pub struct HtaccessFile {
+    /// Its path as the configuration would name it.
+    pub path: String,
+    /// The directory it governs.
+    pub dir: String,
+    /// Its id in the report's source set.
+    pub file: crate::source::FileId,
+    pub parsed: crate::syntax::Parsed,
 }
 
 /// apachelint cannot know (the path is not in the checked tree and the run
@@ -60,25 +90,68 @@ impl TargetFacts for NoFacts {
     }
 }
 
+/// The known-good side of a change check.
+pub struct Baseline<'a> {
+    pub config: &'a Config,
+    pub vhosts: &'a VhostMap,
+    pub index: &'a NodeIndex,
+    /// What to add to a baseline file id to address it in the report's
+    /// merged source set (candidate files first, then baseline files).
+    pub file_offset: u32,
+    /// Requests the known-good configuration answered with another vhost
+    /// than the candidate does.
+    pub reroutes: Vec<crate::diff::routing::Reroute>,
+}
+
+impl Baseline<'_> {
+    /// A baseline span as the report addresses it.
+    pub fn span(&self, span: Span) -> Span {
+        Span::new(
+            crate::source::FileId(span.file.0 + self.file_offset),
+            span.range,
+        )
+    }
+}
+
 /// Everything a rule can look at.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub vhosts: &'a VhostMap,
     pub facts: &'a dyn TargetFacts,
+    /// The known-good configuration, when checking a change.
+    pub baseline: Option<&'a Baseline<'a>>,
+    /// What changed against the baseline (empty without one).
+    pub changes: &'a [Change],
+    /// `.htaccess` files under the candidate's served directories.
+    pub htaccess: &'a [HtaccessFile],
     index: &'a NodeIndex,
     rule: &'static RuleMeta,
     findings: Vec<Finding>,
 }
 
 /// Nodes by lowercased directive name (sections as `<name`), all of them —
-/// active and inactive — in file order.
+/// active and inactive — in file order; and each node's registry entries,
+/// looked up once.
 #[derive(Debug, Default)]
 pub struct NodeIndex {
     by_name: HashMap<String, Vec<NodeId>>,
+    specs: Vec<&'static [registry::DirectiveSpec]>,
 }
 
 impl NodeIndex {
     pub fn build(config: &Config) -> NodeIndex {
+        use rayon::prelude::*;
+        let specs: Vec<&'static [registry::DirectiveSpec]> = (0..config.nodes.len())
+            .into_par_iter()
+            .map(|i| {
+                let node = &config.nodes[i];
+                match node.kind {
+                    NodeKind::Directive => registry::lookup(&node.name),
+                    NodeKind::Section { .. } => registry::section(&node.name),
+                    _ => &[],
+                }
+            })
+            .collect();
         let mut by_name: HashMap<String, Vec<NodeId>> = HashMap::new();
         for (i, node) in config.nodes.iter().enumerate() {
             let key = match node.kind {
@@ -90,7 +163,7 @@ impl NodeIndex {
             };
             by_name.entry(key).or_default().push(NodeId(i as u32));
         }
-        NodeIndex { by_name }
+        NodeIndex { by_name, specs }
     }
 
     /// Nodes named `name` (case-insensitive; `<Name` for sections).
@@ -113,10 +186,68 @@ impl<'a> Context<'a> {
             config,
             vhosts,
             facts,
+            baseline: None,
+            changes: &[],
+            htaccess: &[],
             index,
             rule,
             findings: Vec::new(),
         }
+    }
+
+    /// Adds the `.htaccess` files found in the candidate's tree.
+    pub fn with_htaccess(mut self, htaccess: &'a [HtaccessFile]) -> Self {
+        self.htaccess = htaccess;
+        self
+    }
+
+    /// Adds the known-good side and the changes against it.
+    pub fn with_baseline(mut self, baseline: &'a Baseline<'a>, changes: &'a [Change]) -> Self {
+        self.baseline = Some(baseline);
+        self.changes = changes;
+        self
+    }
+
+    /// A change finding. The primary span is on the candidate side (`new`,
+    /// or — for something removed — the same place in the candidate file, or
+    /// its first line); the known-good side is a related "was here" label;
+    /// the diff of the two places is attached.
+    pub fn report_change(
+        &mut self,
+        new: Option<(NodeId, Span)>,
+        old: Option<(NodeId, Span)>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let baseline = self
+            .baseline
+            .expect("change rules run only with a baseline");
+        let primary = match (new, old) {
+            (Some((_, span)), _) => span,
+            (None, Some((old_id, _))) => removal_anchor(self.config, baseline.config, old_id),
+            (None, None) => Span::new(crate::source::FileId(0), Default::default()),
+        };
+        let chain = match new {
+            Some((id, _)) => self.config.chain(id),
+            None => Vec::new(),
+        };
+        let mut f = Finding::new(self.rule, primary, message)
+            .chain(chain)
+            .stage(Stage::Lint);
+        if let Some((old_id, old_span)) = old {
+            let was = format!(
+                "was here in the known-good configuration (line {})",
+                baseline.config.node(old_id).line
+            );
+            f = f.related(baseline.span(old_span), was);
+        }
+        f.diff = crate::diff::hunk::between(
+            baseline.config,
+            old.map(|(id, _)| id),
+            self.config,
+            new.map(|(id, _)| id),
+        );
+        self.findings.push(f);
+        self.findings.last_mut().expect("just pushed")
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -153,6 +284,7 @@ impl<'a> Context<'a> {
     pub fn report(&mut self, node: NodeId, span: Span, message: impl Into<String>) -> &mut Finding {
         let n = self.config.node(node);
         let mut f = Finding::new(self.rule, span, message).chain(self.config.chain(node));
+        f.node = Some(node);
         if !n.active {
             f = f.latent();
         }
@@ -186,7 +318,26 @@ impl<'a> Context<'a> {
             file: httpd_file_name(self.config, node),
             span: n.span,
             line: n.line,
+            phase: HttpdPhase::Walk,
         }
+    }
+
+    /// A finding httpd only logs (it does not stop): `prefix` is the log
+    /// prefix (`core:warn`), `None` for start-up-class lines such as AH00112.
+    pub fn httpd_log(
+        &mut self,
+        node: NodeId,
+        span: Span,
+        httpd_message: impl Into<String>,
+        prefix: Option<&'static str>,
+    ) -> &mut Finding {
+        let message = httpd_message.into();
+        let mut echo = self.echo(node, message.clone());
+        echo.phase = HttpdPhase::Log { prefix };
+        let f = self.report(node, span, message);
+        f.httpd = Some(echo);
+        f.severity = crate::finding::Severity::Warning;
+        f
     }
 
     /// The section httpd considers the directive's parent (conditionals,
@@ -210,6 +361,19 @@ impl<'a> Context<'a> {
             overrides = section_overrides(&self.config.node(section).name, overrides);
         }
         overrides
+    }
+
+    /// The registry entries for a node's name (empty when unknown).
+    pub fn specs(&self, id: NodeId) -> &'static [registry::DirectiveSpec] {
+        self.index.specs.get(id.0 as usize).copied().unwrap_or(&[])
+    }
+
+    /// The registry entries for a node's name registered by a loaded module.
+    pub fn loaded_specs_of(&self, id: NodeId) -> Vec<&'static registry::DirectiveSpec> {
+        self.specs(id)
+            .iter()
+            .filter(|s| self.has_module(s.module_id))
+            .collect()
     }
 
     /// Whether a module (by identifier) is loaded or built in.
@@ -254,4 +418,36 @@ pub fn section_overrides(section: &str, outer: u32) -> u32 {
     } else {
         outer
     }
+}
+
+/// Where a removal is shown in the candidate: the same line of the same
+/// file when the candidate still has that file, else the root file's start.
+fn removal_anchor(candidate: &Config, baseline: &Config, old: NodeId) -> Span {
+    let old_node = baseline.node(old);
+    let path = baseline.config_path(old_node.span.file);
+    if let Some(file) = candidate.sources.find_config_path(path) {
+        let f = candidate.sources.get(file);
+        let old_file = baseline.sources.get(old_node.span.file);
+        let line = old_file.line_col(old_node.span.range.start()).line;
+        let index = f.line_index();
+        // The same line, or the last line with content when the file is
+        // shorter now.
+        let mut line = line.min(index.line_count());
+        while line > 1
+            && f.text[index.line_start(line)..]
+                .iter()
+                .take_while(|&&b| b != b'\n')
+                .all(|b| b.is_ascii_whitespace())
+        {
+            line -= 1;
+        }
+        let start = index.line_start(line);
+        let end = f.text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(f.text.len(), |i| start + i);
+        return Span::new(file, crate::source::TextRange::new(start, end));
+    }
+    let root = candidate.node(candidate.root).span.file;
+    Span::new(root, crate::source::TextRange::new(0, 0))
 }

@@ -2,7 +2,7 @@
 //! a renamed rule keeps its code.
 
 use super::{Rule, RuleMeta};
-use super::{load, syntax, validity};
+use super::{change, hygiene, load, syntax, validity};
 
 /// Every rule apachelint knows, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -26,7 +26,6 @@ pub static ALL: &[&RuleMeta] = &[
     &load::MACRO_USE_INVALID,
     &load::MACRO_DEFINITION_WARNING,
     &load::SERVER_ROOT_INVALID,
-    &load::SECTION_FROM_VARIABLE,
     &validity::UNKNOWN_DIRECTIVE,
     &validity::DIRECTIVE_MODULE_NOT_LOADED,
     &validity::DIRECTIVE_CONTEXT,
@@ -46,6 +45,34 @@ pub static ALL: &[&RuleMeta] = &[
     &validity::LIMIT_METHODS_INVALID,
     &validity::ELSE_WITHOUT_IF,
     &validity::VIRTUALHOST_ADDRESS_INVALID,
+    &validity::LOADMODULE_BUILT_IN,
+    &validity::LOADMODULE_FILE_MISSING,
+    &validity::LOADMODULE_WRONG_SYMBOL,
+    &validity::LOADMODULE_DUPLICATE,
+    &validity::MPM_COUNT,
+    &validity::MPM_LIMIT_CLAMPED,
+    &validity::SERVER_NAME_INVALID,
+    &validity::ERROR_DOCUMENT_STATUS,
+    &validity::LOG_LEVEL_INVALID,
+    &validity::NUMERIC_VALUE_INVALID,
+    &validity::KEYWORD_VALUE_INVALID,
+    &validity::DOCUMENT_ROOT_MISSING,
+    &validity::LOG_DIRECTORY_MISSING,
+    &validity::RUN_IDENTITY_INVALID,
+    &validity::SERVER_DIRECTORY_INVALID,
+    &validity::ERROR_DIRECTIVE,
+    &change::LISTEN_REMOVED,
+    &change::VHOST_REMOVED,
+    &change::SERVERNAME_ALIAS_REMOVED,
+    &change::SERVERNAME_COLLISION,
+    &change::DEFAULT_VHOST_CHANGED,
+    &change::VHOST_ADDRESS_NOT_LISTENED,
+    &change::TRAFFIC_REROUTED,
+    &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &crate::suppress::SUPPRESSION_UNUSED,
+    &crate::suppress::SUPPRESSION_WITHOUT_REASON,
+    &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
+    &hygiene::VHOST_PORT_NOT_LISTENED,
 ];
 
 /// Every rule that runs over a loaded configuration (the parser's and the
@@ -70,6 +97,31 @@ pub static RULES: &[&dyn Rule] = &[
     &validity::LimitMethodsInvalid,
     &validity::ElseWithoutIf,
     &validity::VirtualHostAddressInvalid,
+    &validity::LoadModuleBuiltIn,
+    &validity::LoadModuleFileMissing,
+    &validity::LoadModuleWrongSymbol,
+    &validity::LoadModuleDuplicate,
+    &validity::MpmCount,
+    &validity::MpmLimitClamped,
+    &validity::ServerNameInvalid,
+    &validity::ErrorDocumentStatus,
+    &validity::LogLevelInvalid,
+    &validity::NumericValueInvalid,
+    &validity::KeywordValueInvalid,
+    &validity::DocumentRootMissing,
+    &validity::LogDirectoryMissing,
+    &validity::RunIdentityInvalid,
+    &validity::ServerDirectoryInvalid,
+    &validity::ErrorDirective,
+    &change::ListenRemoved,
+    &change::VhostRemoved,
+    &change::ServernameAliasRemoved,
+    &change::ServernameCollision,
+    &change::DefaultVhostChanged,
+    &change::VhostAddressNotListened,
+    &change::TrafficRerouted,
+    &change::AllowOverrideBreaksHtaccess,
+    &hygiene::VhostPortNotListened,
 ];
 
 /// Finds a rule by code (`AL001`) or name (`unclosed-section`), case-insensitively.

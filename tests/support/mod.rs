@@ -2,5 +2,10 @@
 //!
 //! - [`trees`]: materialises the tree recipes of `tests/differential/trees/` in a
 //!   temp dir, exactly as `scripts/httpd_oracle.py` does when it records goldens.
+//!
+//! Beside it, included one by one with `#[path = "support/<file>.rs"]` so that a
+//! test compiles only what it calls: `parse_spans.rs` and `config_spans.rs`, the
+//! span invariants of the parser and the loader.
 
+pub mod shared;
 pub mod trees;

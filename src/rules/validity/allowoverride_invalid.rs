@@ -1,6 +1,6 @@
 //! `AL111` allowoverride-invalid.
 
-use crate::finding::Severity;
+use crate::finding::Stage;
 use crate::load::tree::NodeId;
 use crate::model::registry::{self, ACCESS_CONF, OR_ALL};
 use crate::rules::context::{Context, Rule};
@@ -171,8 +171,8 @@ impl AllowOverrideInvalid {
                 ),
                 Some(_) => continue,
             };
-            let f = ctx.httpd_error(id, node.arg_span(i), message);
-            f.severity = Severity::Warning;
+            let f = ctx.httpd_log(id, node.arg_span(i), message, Some("core:warn"));
+            f.stage = Stage::ConfigTest;
             f.help = Some(format!(
                 "`{name}` in a .htaccess file still fails the request with an error"
             ));

@@ -1,6 +1,6 @@
 //! `AL106` allowoverride-useless.
 
-use crate::finding::Label;
+use crate::finding::{Label, Stage};
 use crate::load::tree::NodeId;
 use crate::model::registry::NotIn;
 use crate::rules::context::{Context, Rule};
@@ -89,7 +89,8 @@ impl Rule for AllowOverrideUseless {
                 span: section.name_span,
                 message: format!("{} has no effect inside {section_name}>", spec.name),
             };
-            let f = ctx.httpd_error(id, node.name_span, message);
+            let f = ctx.httpd_log(id, node.name_span, message, Some("core:warn"));
+            f.stage = Stage::ConfigTest;
             f.labels.push(label);
             f.primary_label = Some("ignored here".to_string());
             f.help = Some(format!(

@@ -64,14 +64,14 @@ pub(crate) fn provider_names() -> impl Iterator<Item = &'static str> {
 /// and mod_authnz_fcgi's `AuthnzFcgiDefineProvider authz|authnz name …`.
 #[derive(Debug, Default)]
 pub(crate) struct DefinedProviders {
-    /// Name → walk position of the first active definition (`None` for a
-    /// definition only in an inactive branch).
-    defined: HashMap<String, Option<u32>>,
+    /// Name → the first active definition (`None` for a definition only in
+    /// an inactive branch).
+    defined: HashMap<String, Option<NodeId>>,
 }
 
 impl DefinedProviders {
     pub(crate) fn build(ctx: &Context<'_>) -> DefinedProviders {
-        let mut defined: HashMap<String, Option<u32>> = HashMap::new();
+        let mut defined: HashMap<String, Option<NodeId>> = HashMap::new();
         let lines = [
             "<AuthzProviderAlias",
             "LuaAuthzProvider",
@@ -84,19 +84,25 @@ impl DefinedProviders {
                 continue;
             };
             let slot = defined.entry(name.to_string()).or_insert(None);
-            if let Some(p) = walk_position(ctx, id) {
-                *slot = Some(slot.map_or(p, |known| known.min(p)));
+            if walk_position(ctx, id).is_some() {
+                *slot = Some(slot.map_or(id, |known| known.min(id)));
             }
         }
         DefinedProviders { defined }
     }
 
-    /// Whether `name` is defined before walk position `position` (`None`:
-    /// anywhere, active or not).
-    pub(crate) fn is_defined(&self, name: &str, position: Option<u32>) -> bool {
-        match (self.defined.get(name), position) {
+    /// Whether the configuration defines `name` anywhere.
+    pub(crate) fn defines(&self, name: &str) -> bool {
+        self.defined.contains_key(name)
+    }
+
+    /// Whether `name` is defined before the line `id` is walked (anywhere,
+    /// for an inactive line). A definition registers its name once its own
+    /// body has been walked, so a line inside it does not see it.
+    pub(crate) fn is_defined(&self, ctx: &Context<'_>, name: &str, id: NodeId) -> bool {
+        match (self.defined.get(name), walk_position(ctx, id)) {
             (Some(_), None) => true,
-            (Some(Some(at)), Some(p)) => *at < p,
+            (Some(Some(at)), Some(_)) => *at < id && !ancestors(ctx, id).contains(at),
             _ => false,
         }
     }
@@ -284,7 +290,12 @@ impl RequireContext {
     /// Whether the configuration defines the provider `name` before `id`
     /// (anywhere, for an inactive line).
     pub(crate) fn is_defined(&self, ctx: &Context<'_>, name: &str, id: NodeId) -> bool {
-        self.defined.is_defined(name, walk_position(ctx, id))
+        self.defined.is_defined(ctx, name, id)
+    }
+
+    /// Whether the configuration defines the provider `name` anywhere.
+    pub(crate) fn defines(&self, name: &str) -> bool {
+        self.defined.defines(name)
     }
 
     /// Whether httpd finds the provider `name` for the line `id`: a loaded

@@ -4,7 +4,7 @@ use crate::load::tree::NodeId;
 use crate::model::registry::EXEC_ON_READ;
 use crate::rules::context::{Context, Rule};
 
-use super::registry_name;
+use super::{checked_specs, registry_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,15 +54,10 @@ impl Rule for DirectiveContext {
         let nodes: Vec<NodeId> = ctx.all_nodes().collect();
         for id in nodes {
             let node = ctx.node(id);
-            let Some(name) = registry_name(node) else {
+            if registry_name(node).is_none() {
                 continue;
-            };
-            let specs = ctx.loaded_specs(&name);
-            let specs = if specs.is_empty() && !node.active {
-                crate::model::registry::lookup(&name).iter().collect()
-            } else {
-                specs
-            };
+            }
+            let specs = checked_specs(ctx, id);
             let Some(spec) = specs.first() else { continue };
             // Directives run while reading skip the check (LoadModule inside
             // <Directory> works).

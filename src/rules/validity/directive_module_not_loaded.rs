@@ -69,7 +69,7 @@ impl Rule for DirectiveModuleNotLoaded {
             let Some(name) = registry_name(node) else {
                 continue;
             };
-            let specs = registry::lookup(&name);
+            let specs = ctx.specs(id);
             if specs.is_empty() || specs.iter().any(|s| ctx.has_module(s.module_id)) {
                 continue;
             }

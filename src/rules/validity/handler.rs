@@ -10,12 +10,12 @@
 use std::borrow::Cow;
 
 use crate::load::tree::{Node, NodeId, NodeKind};
-use crate::model::registry::{self, DirectiveSpec, EXEC_ON_READ, Evidence, NotIn};
+use crate::model::registry::{DirectiveSpec, EXEC_ON_READ, Evidence, NotIn};
 use crate::rules::context::Context;
 use crate::source::Span;
 use crate::syntax::words::next_word;
 
-use super::{has_unsubstituted, registry_name};
+use super::{checked_specs, has_unsubstituted, registry_name};
 
 /// Sections whose handlers set `cmd->path` (httpd's "directory context").
 const PATH_SECTIONS: [&str; 11] = [
@@ -43,17 +43,10 @@ pub(crate) const LIMITING_SECTIONS: [&str; 5] = [
     "RequireNone",
 ];
 
-/// The command-table entry httpd runs for `id`: the first loaded module's,
-/// or — for a line in an inactive branch whose module is not loaded — the
-/// registry's (the branch usually loads it).
+/// The command-table entry httpd runs for `id` (see [`checked_specs`]).
 pub(crate) fn command_spec(ctx: &Context<'_>, id: NodeId) -> Option<&'static DirectiveSpec> {
-    let node = ctx.node(id);
-    let name = registry_name(node)?;
-    match ctx.loaded_specs(&name).first() {
-        Some(spec) => Some(spec),
-        None if !node.active => registry::lookup(&name).first(),
-        None => None,
-    }
+    registry_name(ctx.node(id))?;
+    checked_specs(ctx, id).first().copied()
 }
 
 /// Whether `invoke_cmd` calls the handler at all: the directive is allowed

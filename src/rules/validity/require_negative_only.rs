@@ -2,10 +2,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::finding::HttpdPhase;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
 use super::authz::{AuthzParent, Logic, RequireContext, RequireLine, members_by_parent};
+use super::checked_nodes::printed_in;
 
 crate::declare_rule! {
     /// ## What it does
@@ -226,6 +228,7 @@ impl Rule for RequireNegativeOnly {
                  (`Require all granted`, `Require valid-user`)"
                     .to_string(),
             );
+            printed_in(f, HttpdPhase::Check);
         }
     }
 }

@@ -120,9 +120,9 @@ impl Rule for RequireUnknownProvider {
                     ),
                     None => format!("`Require {provider}` is provided by {module}"),
                 },
-                _ if require.is_defined(ctx, &provider, id) => format!(
-                    "`{provider}` is defined further down: httpd only knows it once it has \
-                     read the definition, so move the definition above this line"
+                _ if require.defines(&provider) => format!(
+                    "httpd only knows `{provider}` once it has read its whole definition, which \
+                     comes after this line or encloses it: define it above, outside"
                 ),
                 (None, Some(known)) => format!("did you mean `Require {known}`?"),
                 (None, None) => "providers are case-sensitive: `all`, `ip`, `host`, `local`, \

@@ -61,7 +61,7 @@ impl Rule for UnknownDirective {
             let Some(name) = registry_name(node) else {
                 continue;
             };
-            if !registry::lookup(&name).is_empty() || has_unsubstituted(node) {
+            if !ctx.specs(id).is_empty() || has_unsubstituted(node) {
                 continue;
             }
             let suggestion = registry::suggest(&name);

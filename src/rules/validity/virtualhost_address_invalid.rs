@@ -1,6 +1,6 @@
 //! `AL119` virtualhost-address-invalid.
 
-use crate::finding::{Severity, Stage};
+use crate::finding::{HttpdEcho, HttpdPhase, Severity, Stage};
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
@@ -9,7 +9,8 @@ use super::handler::{reaches_handler, section_text};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports `<VirtualHost>` addresses httpd cannot use. A port without an address
+    /// Reports `<VirtualHost>` addresses httpd refuses, drops or must look up in DNS when it
+    /// starts. A port without an address
     /// (`<VirtualHost 80>`: `Missing address for VirtualHost`) or an address or port it
     /// cannot parse (`<VirtualHost *:0>`: `The address or port is invalid`) stop it. A host
     /// part no resolver can answer — `*:abc`, a `# comment` — is dropped with `AH00547:
@@ -86,6 +87,21 @@ fn address(word: &str) -> Address {
     }
 }
 
+/// httpd's log line when the resolver finds nothing for `host`
+/// (`EAI_NONAME`).
+fn resolver_failure(ctx: &Context<'_>, id: NodeId, host: &str) -> HttpdEcho {
+    let mut echo = ctx.echo(
+        id,
+        format!(
+            "(EAI 2)Name or service not known: AH00547: Could not resolve host name {host} -- ignoring!"
+        ),
+    );
+    echo.phase = HttpdPhase::Log {
+        prefix: Some("core:error"),
+    };
+    echo
+}
+
 impl Rule for VirtualHostAddressInvalid {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         &VIRTUALHOST_ADDRESS_INVALID
@@ -112,6 +128,8 @@ impl Rule for VirtualHostAddressInvalid {
                     Address::Name(_) if in_comment => {}
                     Address::Name(host) => {
                         usable += 1;
+                        // What httpd logs where the resolver cannot answer.
+                        let echo = resolver_failure(ctx, id, &host);
                         let f = ctx.report(
                             id,
                             node.arg_span(i),
@@ -128,6 +146,7 @@ impl Rule for VirtualHostAddressInvalid {
                              the name in ServerName"
                                 .to_string(),
                         );
+                        f.httpd = Some(echo);
                     }
                     Address::Dropped(host) => dropped.push((i, host)),
                     Address::Refused(message) => {
@@ -143,12 +162,15 @@ impl Rule for VirtualHostAddressInvalid {
             let none_left = usable == 0;
             for (i, host) in dropped {
                 let comment = host.starts_with('#');
-                let f = ctx.httpd_error(
+                let echo = resolver_failure(ctx, id, &host);
+                let f = ctx.report(
                     id,
                     node.arg_span(i),
                     format!("AH00547: Could not resolve host name {host} -- ignoring!"),
                 );
+                f.httpd = Some(echo);
                 f.severity = Severity::Warning;
+                f.stage = Stage::ConfigTest;
                 f.primary_label = Some(if none_left {
                     "httpd drops this address, and with it the whole virtual host".to_string()
                 } else {

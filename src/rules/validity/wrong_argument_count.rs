@@ -4,7 +4,7 @@ use crate::load::tree::NodeId;
 use crate::model::registry;
 use crate::rules::context::{Context, Rule};
 
-use super::{has_unsubstituted, registry_name};
+use super::{checked_specs, has_unsubstituted, registry_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,15 +54,10 @@ impl Rule for WrongArgumentCount {
             if !node.is_directive() || (!node.active && has_unsubstituted(node)) {
                 continue;
             }
-            let Some(name) = registry_name(node) else {
+            if registry_name(node).is_none() {
                 continue;
-            };
-            let specs = ctx.loaded_specs(&name);
-            let specs = if specs.is_empty() && !node.active {
-                registry::lookup(&name).iter().collect()
-            } else {
-                specs
-            };
+            }
+            let specs = checked_specs(ctx, id);
             let Some(spec) = specs.first() else { continue };
             let words: Vec<&str> = node.arg_values().collect();
             if spec.arity.accepts(&words) {
