@@ -131,28 +131,39 @@ fn find_htaccess(
         })
         .find_map(|id| config.node(id).arg(0).map(str::to_string))
         .unwrap_or_else(|| ".htaccess".to_string());
-    let mut out = Vec::new();
-    for root in served_dirs(config) {
-        let Ok(files) = facts.find_files(&root, &name) else {
-            continue;
-        };
-        for path in files {
-            let Ok(Some(bytes)) = facts.read(&path) else {
-                continue;
+    // Walking thousands of document roots is I/O-bound: the roots are walked
+    // and their files parsed in parallel, then added in the roots' order so
+    // the report does not depend on scheduling.
+    let found: Vec<Vec<(String, Vec<u8>, crate::syntax::Parsed)>> = served_dirs(config)
+        .par_iter()
+        .map(|root| {
+            let Ok(files) = facts.find_files(root, &name) else {
+                return Vec::new();
             };
-            let parsed = crate::syntax::parse(&bytes, &crate::syntax::ParseOptions::htaccess());
-            let file = sources.add(
-                crate::source::SourceFile::new(facts.display_path(&path), bytes)
-                    .with_config_path(&path),
-            );
-            let dir = path.rsplit_once('/').map_or("/", |(d, _)| d).to_string();
-            out.push(HtaccessFile {
-                path,
-                dir,
-                file,
-                parsed,
-            });
-        }
+            files
+                .into_iter()
+                .filter_map(|path| {
+                    let bytes = facts.read(&path).ok().flatten()?;
+                    let parsed =
+                        crate::syntax::parse(&bytes, &crate::syntax::ParseOptions::htaccess());
+                    Some((path, bytes, parsed))
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (path, bytes, parsed) in found.into_iter().flatten() {
+        let file = sources.add(
+            crate::source::SourceFile::new(facts.display_path(&path), bytes)
+                .with_config_path(&path),
+        );
+        let dir = path.rsplit_once('/').map_or("/", |(d, _)| d).to_string();
+        out.push(HtaccessFile {
+            path,
+            dir,
+            file,
+            parsed,
+        });
     }
     out
 }

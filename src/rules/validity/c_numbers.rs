@@ -17,7 +17,7 @@ pub(crate) struct CLong {
 }
 
 /// C's `isspace` in the C locale.
-fn is_c_space(byte: u8) -> bool {
+pub(crate) fn is_c_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 

@@ -56,7 +56,7 @@ const KNOWN_STATUS_RANGES: [(i32, i32); 13] = [
     (510, 511),
 ];
 
-fn is_known_status(code: i32) -> bool {
+pub(crate) fn is_known_status(code: i32) -> bool {
     KNOWN_STATUS_RANGES
         .iter()
         .any(|&(low, high)| (low..=high).contains(&code))

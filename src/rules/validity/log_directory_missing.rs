@@ -1,5 +1,7 @@
 //! `AL132` log-directory-missing.
 
+use std::collections::HashMap;
+
 use crate::finding::HttpdPhase;
 use crate::load::render::httpd_file_name;
 use crate::load::tree::NodeId;
@@ -89,14 +91,18 @@ impl Rule for LogDirectoryMissing {
 /// of each virtual host (inactive lines each on their own).
 fn check_error_logs(ctx: &mut Context<'_>) {
     let mut effective: Vec<(Option<NodeId>, NodeId)> = Vec::new();
+    // Where each server's entry sits in `effective` (thousands of vhosts:
+    // no linear search per line).
+    let mut slot_of: HashMap<Option<NodeId>, usize> = HashMap::new();
     let mut latent = Vec::new();
     for (id, _) in nodes_to_check(ctx, "ErrorLog") {
         let server = ctx.config.enclosing_vhost(id);
         if !ctx.node(id).active {
             latent.push((server, id));
-        } else if let Some(slot) = effective.iter_mut().find(|(s, _)| *s == server) {
-            slot.1 = id;
+        } else if let Some(&slot) = slot_of.get(&server) {
+            effective[slot].1 = id;
         } else {
+            slot_of.insert(server, effective.len());
             effective.push((server, id));
         }
     }

@@ -16,7 +16,10 @@ mod document_root_missing;
 mod else_without_if;
 mod error_directive;
 mod error_document_status;
+mod expression;
 mod handler;
+mod header_expression_invalid;
+mod if_condition_invalid;
 mod keyword_value_invalid;
 mod limit_methods_invalid;
 mod listen_duplicate;
@@ -27,6 +30,7 @@ mod loadmodule_duplicate;
 mod loadmodule_file_missing;
 mod loadmodule_wrong_symbol;
 mod log_directory_missing;
+mod log_expression_invalid;
 mod log_level_invalid;
 mod methods;
 mod module_loads;
@@ -35,13 +39,19 @@ mod mpm_limit_clamped;
 mod numeric_value_invalid;
 mod options_invalid;
 mod require_container_invalid;
+mod require_expression_invalid;
 mod require_invalid_argument;
 mod require_negative_only;
 mod require_unknown_provider;
+mod rewrite_args;
+mod rewritecond_expression_invalid;
 mod run_identity_invalid;
 mod section_arguments_invalid;
 mod server_directory_invalid;
 mod server_name_invalid;
+mod setenvifexpr_invalid;
+mod sslrequire_expression_invalid;
+mod string_expression_invalid;
 mod target_paths;
 mod unknown_directive;
 mod value_checks;
@@ -50,6 +60,8 @@ mod wrong_argument_count;
 
 pub use allowoverride_invalid::{ALLOWOVERRIDE_INVALID, AllowOverrideInvalid};
 pub use allowoverride_useless::{ALLOWOVERRIDE_USELESS, AllowOverrideUseless};
+pub mod regex;
+
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_forbidden_in_section::{
     DIRECTIVE_FORBIDDEN_IN_SECTION, DirectiveForbiddenInSection,
@@ -59,6 +71,8 @@ pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};
 pub use else_without_if::{ELSE_WITHOUT_IF, ElseWithoutIf};
 pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use error_document_status::{ERROR_DOCUMENT_STATUS, ErrorDocumentStatus};
+pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionInvalid};
+pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
 pub use keyword_value_invalid::{KEYWORD_VALUE_INVALID, KeywordValueInvalid};
 pub use limit_methods_invalid::{LIMIT_METHODS_INVALID, LimitMethodsInvalid};
 pub use listen_duplicate::{LISTEN_DUPLICATE, ListenDuplicate};
@@ -69,19 +83,29 @@ pub use loadmodule_duplicate::{LOADMODULE_DUPLICATE, LoadModuleDuplicate};
 pub use loadmodule_file_missing::{LOADMODULE_FILE_MISSING, LoadModuleFileMissing};
 pub use loadmodule_wrong_symbol::{LOADMODULE_WRONG_SYMBOL, LoadModuleWrongSymbol};
 pub use log_directory_missing::{LOG_DIRECTORY_MISSING, LogDirectoryMissing};
+pub use log_expression_invalid::{LOG_EXPRESSION_INVALID, LogExpressionInvalid};
 pub use log_level_invalid::{LOG_LEVEL_INVALID, LogLevelInvalid};
 pub use mpm_count::{MPM_COUNT, MpmCount};
 pub use mpm_limit_clamped::{MPM_LIMIT_CLAMPED, MpmLimitClamped};
 pub use numeric_value_invalid::{NUMERIC_VALUE_INVALID, NumericValueInvalid};
 pub use options_invalid::{OPTIONS_INVALID, OptionsInvalid};
 pub use require_container_invalid::{REQUIRE_CONTAINER_INVALID, RequireContainerInvalid};
+pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
 pub use require_invalid_argument::{REQUIRE_INVALID_ARGUMENT, RequireInvalidArgument};
 pub use require_negative_only::{REQUIRE_NEGATIVE_ONLY, RequireNegativeOnly};
 pub use require_unknown_provider::{REQUIRE_UNKNOWN_PROVIDER, RequireUnknownProvider};
+pub use rewritecond_expression_invalid::{
+    REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
+};
 pub use run_identity_invalid::{RUN_IDENTITY_INVALID, RunIdentityInvalid};
 pub use section_arguments_invalid::{SECTION_ARGUMENTS_INVALID, SectionArgumentsInvalid};
 pub use server_directory_invalid::{SERVER_DIRECTORY_INVALID, ServerDirectoryInvalid};
 pub use server_name_invalid::{SERVER_NAME_INVALID, ServerNameInvalid};
+pub use setenvifexpr_invalid::{SETENVIFEXPR_INVALID, SetEnvIfExprInvalid};
+pub use sslrequire_expression_invalid::{
+    SSLREQUIRE_EXPRESSION_INVALID, SslRequireExpressionInvalid,
+};
+pub use string_expression_invalid::{STRING_EXPRESSION_INVALID, StringExpressionInvalid};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
 pub use virtualhost_address_invalid::{VIRTUALHOST_ADDRESS_INVALID, VirtualHostAddressInvalid};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};

@@ -5,6 +5,7 @@ use crate::rules::context::{Context, Rule};
 use crate::syntax::words::next_word;
 
 use super::handler::{args_span, reaches_handler, section_text};
+use super::regex::compiles_like_httpd;
 
 crate::declare_rule! {
     /// ## What it does
@@ -12,11 +13,11 @@ crate::declare_rule! {
     /// (`<Directory> directive missing closing '>'`), no argument where one is needed
     /// (`<Directory> directive requires additional arguments`), more than one path
     /// (`Multiple <Directory> arguments not (yet) supported.` — also a `# comment` before the
-    /// `>`; `Multiple <If> arguments not supported.`), an argument where none is allowed
-    /// (`<Else> does not take an argument`, `<RequireAll> directive doesn't take additional
-    /// arguments`). Covers `<Directory>`, `<Location>`, `<Files>` and their `Match` forms,
-    /// `<If>`/`<ElseIf>`/`<Else>`, `<Limit>`/`<LimitExcept>`, `<VirtualHost>`,
-    /// `<RequireAll>`/`<RequireAny>`/`<RequireNone>`, `<Proxy>` and the provider aliases.
+    /// `>`), an argument where none is allowed (`<Else> does not take an argument`,
+    /// `<RequireAll> directive doesn't take additional arguments`). Covers `<Directory>`,
+    /// `<Location>`, `<Files>` and their `Match` forms, `<Else>`, `<Limit>`/`<LimitExcept>`,
+    /// `<VirtualHost>`, `<RequireAll>`/`<RequireAny>`/`<RequireNone>`, `<Proxy>`, the
+    /// provider aliases, and the `>` of `<If>`/`<ElseIf>` (their conditions are AL160's).
     /// Text after the closing `>` is ignored, as httpd ignores it.
     ///
     /// ## Why is this risky?
@@ -56,7 +57,8 @@ pub struct SectionArgumentsInvalid;
 enum Expects {
     /// One path; `tilde`: `~` introduces a regex; `regex`: the path is one.
     Path { tilde: bool, regex: bool },
-    /// One expression (`<If>`, `<ElseIf>`).
+    /// One expression (`<If>`, `<ElseIf>`): only the `>` is checked here,
+    /// the condition and its argument count are `AL160`'s, in httpd's order.
     Expression,
     /// Nothing at all (`<Else>`).
     Nothing,
@@ -142,7 +144,7 @@ fn problem(name: &str, expects: Expects, text: Option<&str>) -> Option<(String, 
         ))
     };
     match expects {
-        Expects::Anything => None,
+        Expects::Anything | Expects::Expression => None,
         Expects::Nothing if !text.is_empty() => {
             Some(("<Else> does not take an argument".to_string(), Some(0)))
         }
@@ -162,12 +164,6 @@ fn problem(name: &str, expects: Expects, text: Option<&str>) -> Option<(String, 
                 None
             }
         }
-        Expects::Expression => (words(text).len() > 1).then(|| {
-            (
-                format!("Multiple {name}> arguments not supported."),
-                Some(1),
-            )
-        }),
         Expects::Path { tilde, regex } => {
             let words = words(text);
             let consumed = if tilde && words.first().is_some_and(|w| w == "~") {
@@ -181,7 +177,7 @@ fn problem(name: &str, expects: Expects, text: Option<&str>) -> Option<(String, 
                 None
             };
             // A regex that does not compile is refused before this check.
-            if pattern.is_some_and(|p| pcre2::bytes::Regex::new(p).is_err()) {
+            if pattern.is_some_and(|p| !compiles_like_httpd(p, false)) {
                 return None;
             }
             (words.len() > consumed).then(|| {
