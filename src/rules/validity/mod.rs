@@ -3,16 +3,23 @@
 //! once, with httpd's own message texts. In an inactive branch the same
 //! problems are latent warnings.
 
+mod address;
 mod alias_needs_url_path;
 mod alias_syntax;
+mod allowoverride_invalid;
+mod allowoverride_useless;
+mod authz;
 mod c_numbers;
 mod checked_nodes;
 mod directive_context;
+mod directive_forbidden_in_section;
 mod directive_module_not_loaded;
 mod document_root_missing;
+mod else_without_if;
 mod error_directive;
 mod error_document_status;
 mod expression;
+mod handler;
 mod handler_input;
 mod header_directive_invalid;
 mod header_expression_invalid;
@@ -21,6 +28,10 @@ mod http_status;
 mod if_condition_invalid;
 mod invalid_regex;
 mod keyword_value_invalid;
+mod limit_methods_invalid;
+mod listen_duplicate;
+mod listen_hostname;
+mod listen_invalid;
 mod loadmodule_built_in;
 mod loadmodule_duplicate;
 mod loadmodule_file_missing;
@@ -28,10 +39,12 @@ mod loadmodule_wrong_symbol;
 mod log_directory_missing;
 mod log_expression_invalid;
 mod log_level_invalid;
+mod methods;
 mod module_loads;
 mod mpm_count;
 mod mpm_limit_clamped;
 mod numeric_value_invalid;
+mod options_invalid;
 mod proxy_definition_invalid;
 mod proxy_parameter_ignored;
 mod proxy_parameter_invalid;
@@ -41,7 +54,11 @@ mod proxy_syntax;
 mod proxy_values;
 mod redirect_invalid;
 pub mod regex;
+mod require_container_invalid;
 mod require_expression_invalid;
+mod require_invalid_argument;
+mod require_negative_only;
+mod require_unknown_provider;
 mod rewrite_args;
 mod rewrite_argument_missing;
 mod rewrite_base_invalid;
@@ -55,6 +72,7 @@ mod rewrite_option_invalid;
 mod rewrite_syntax;
 mod rewritecond_expression_invalid;
 mod run_identity_invalid;
+mod section_arguments_invalid;
 mod server_directory_invalid;
 mod server_name_invalid;
 mod setenvif_argument_missing;
@@ -82,13 +100,21 @@ mod target_paths;
 pub(crate) mod tls;
 mod unknown_directive;
 mod value_checks;
+mod virtualhost_address_invalid;
 mod wrong_argument_count;
 
 pub use alias_needs_url_path::{ALIAS_NEEDS_URL_PATH, AliasNeedsUrlPath};
+pub use allowoverride_invalid::{ALLOWOVERRIDE_INVALID, AllowOverrideInvalid};
+pub use allowoverride_useless::{ALLOWOVERRIDE_USELESS, AllowOverrideUseless};
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub(crate) use directive_module_not_loaded::enable_hint;
+
+pub use directive_forbidden_in_section::{
+    DIRECTIVE_FORBIDDEN_IN_SECTION, DirectiveForbiddenInSection,
+};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};
+pub use else_without_if::{ELSE_WITHOUT_IF, ElseWithoutIf};
 pub use error_directive::{ERROR_DIRECTIVE, ErrorDirective};
 pub use error_document_status::{ERROR_DOCUMENT_STATUS, ErrorDocumentStatus};
 pub use header_directive_invalid::{HEADER_DIRECTIVE_INVALID, HeaderDirectiveInvalid};
@@ -96,6 +122,10 @@ pub use header_expression_invalid::{HEADER_EXPRESSION_INVALID, HeaderExpressionI
 pub use if_condition_invalid::{IF_CONDITION_INVALID, IfConditionInvalid};
 pub use invalid_regex::{INVALID_REGEX, InvalidRegex};
 pub use keyword_value_invalid::{KEYWORD_VALUE_INVALID, KeywordValueInvalid};
+pub use limit_methods_invalid::{LIMIT_METHODS_INVALID, LimitMethodsInvalid};
+pub use listen_duplicate::{LISTEN_DUPLICATE, ListenDuplicate};
+pub use listen_hostname::{LISTEN_HOSTNAME, ListenHostname};
+pub use listen_invalid::{LISTEN_INVALID, ListenInvalid};
 pub use loadmodule_built_in::{LOADMODULE_BUILT_IN, LoadModuleBuiltIn};
 pub use loadmodule_duplicate::{LOADMODULE_DUPLICATE, LoadModuleDuplicate};
 pub use loadmodule_file_missing::{LOADMODULE_FILE_MISSING, LoadModuleFileMissing};
@@ -106,13 +136,18 @@ pub use log_level_invalid::{LOG_LEVEL_INVALID, LogLevelInvalid};
 pub use mpm_count::{MPM_COUNT, MpmCount};
 pub use mpm_limit_clamped::{MPM_LIMIT_CLAMPED, MpmLimitClamped};
 pub use numeric_value_invalid::{NUMERIC_VALUE_INVALID, NumericValueInvalid};
+pub use options_invalid::{OPTIONS_INVALID, OptionsInvalid};
 pub use proxy_definition_invalid::{PROXY_DEFINITION_INVALID, ProxyDefinitionInvalid};
 pub use proxy_parameter_ignored::{PROXY_PARAMETER_IGNORED, ProxyParameterIgnored};
 pub use proxy_parameter_invalid::{PROXY_PARAMETER_INVALID, ProxyParameterInvalid};
 pub use proxy_pass_invalid::{PROXY_PASS_INVALID, ProxyPassInvalid};
 pub use proxy_scheme_handler_missing::{PROXY_SCHEME_HANDLER_MISSING, ProxySchemeHandlerMissing};
 pub use redirect_invalid::{REDIRECT_INVALID, RedirectInvalid};
+pub use require_container_invalid::{REQUIRE_CONTAINER_INVALID, RequireContainerInvalid};
 pub use require_expression_invalid::{REQUIRE_EXPRESSION_INVALID, RequireExpressionInvalid};
+pub use require_invalid_argument::{REQUIRE_INVALID_ARGUMENT, RequireInvalidArgument};
+pub use require_negative_only::{REQUIRE_NEGATIVE_ONLY, RequireNegativeOnly};
+pub use require_unknown_provider::{REQUIRE_UNKNOWN_PROVIDER, RequireUnknownProvider};
 pub use rewrite_argument_missing::{REWRITE_ARGUMENT_MISSING, RewriteArgumentMissing};
 pub use rewrite_base_invalid::{REWRITE_BASE_INVALID, RewriteBaseInvalid};
 pub use rewrite_cond_without_rule::{REWRITE_COND_WITHOUT_RULE, RewriteCondWithoutRule};
@@ -125,6 +160,7 @@ pub use rewritecond_expression_invalid::{
     REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
 };
 pub use run_identity_invalid::{RUN_IDENTITY_INVALID, RunIdentityInvalid};
+pub use section_arguments_invalid::{SECTION_ARGUMENTS_INVALID, SectionArgumentsInvalid};
 pub use server_directory_invalid::{SERVER_DIRECTORY_INVALID, ServerDirectoryInvalid};
 pub use server_name_invalid::{SERVER_NAME_INVALID, ServerNameInvalid};
 pub use setenvif_argument_missing::{SETENVIF_ARGUMENT_MISSING, SetenvifArgumentMissing};
@@ -154,6 +190,7 @@ pub use sslrequire_expression_invalid::{
 };
 pub use string_expression_invalid::{STRING_EXPRESSION_INVALID, StringExpressionInvalid};
 pub use unknown_directive::{UNKNOWN_DIRECTIVE, UnknownDirective};
+pub use virtualhost_address_invalid::{VIRTUALHOST_ADDRESS_INVALID, VirtualHostAddressInvalid};
 pub use wrong_argument_count::{WRONG_ARGUMENT_COUNT, WrongArgumentCount};
 
 use crate::load::tree::{Node, NodeKind};
