@@ -99,6 +99,11 @@ pub struct CheckArgs {
     /// Do not compare with any known-good configuration.
     #[arg(long)]
     pub no_baseline: bool,
+    /// Also report (and count toward the exit code) the findings the
+    /// known-good configuration already had; by default a check against a
+    /// baseline reports only what the change brings.
+    #[arg(long)]
+    pub all_findings: bool,
     /// Colour the human report: auto (when the output is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
