@@ -25,6 +25,7 @@ use crate::load::tree::Config;
 use crate::load::vfs::Vfs;
 use crate::load::{self as loader, LoadOptions, Profile, envvars, render};
 use crate::report::human::HumanOptions;
+use crate::rules::selection::Selection;
 use crate::source::SourceFile;
 use crate::syntax::{self, ParseOptions};
 
@@ -175,6 +176,7 @@ fn environment(input: &input::Input, args: &InputArgs) -> Result<BTreeMap<String
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let selection = Selection::new(&args.select, &args.ignore)?;
     let cwd = current_dir();
     let path = absolute(&args.input.path, &cwd);
     let disk: Arc<dyn Backend> = Arc::new(DiskBackend {
@@ -200,13 +202,14 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let checked = crate::check::check_change(&config, baseline.as_ref(), &facts);
     // What the known-good configuration already had is neither shown nor
     // counted unless asked: the gate judges the change.
+    let reported = checked
+        .findings
+        .into_iter()
+        .filter(|f| selection.reports(f.rule));
     let (findings, unchanged): (Vec<_>, Vec<_>) = if args.all_findings {
-        (checked.findings, Vec::new())
+        (reported.collect(), Vec::new())
     } else {
-        checked
-            .findings
-            .into_iter()
-            .partition(|f| f.baseline_state != Some(BaselineState::Unchanged))
+        reported.partition(|f| f.baseline_state != Some(BaselineState::Unchanged))
     };
     let fail_on = match args.fail_on {
         FailOn::Error => check::FailOn::Severity(Severity::Error),

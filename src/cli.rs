@@ -104,6 +104,14 @@ pub struct CheckArgs {
     /// baseline reports only what the change brings.
     #[arg(long)]
     pub all_findings: bool,
+    /// Report only these rules: codes (AL225), code prefixes (AL2), rule
+    /// names or families (security); repeat or separate with commas.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules (same selectors as --select). What stops
+    /// apachelint from checking (an unreadable file) is always reported.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Colour the human report: auto (when the output is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

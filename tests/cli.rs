@@ -90,6 +90,13 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(codes(&findings), ["AL104"]);
     let never = apachelint(&["check", "etc/apache2", "--fail-on", "never"], d);
     assert_eq!(never.status.code(), Some(0));
+    let ignored = apachelint(
+        &["check", "etc/apache2", "--ignore", "wrong-argument-count"],
+        d,
+    );
+    assert_eq!(ignored.status.code(), Some(0));
+    let unknown = apachelint(&["check", "etc/apache2", "--select", "AL9"], d);
+    assert_eq!(unknown.status.code(), Some(2));
 
     // A file that cannot be parsed: fail closed.
     fs::write(
