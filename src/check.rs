@@ -5,12 +5,15 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use std::time::{Duration, Instant};
+
 use rayon::prelude::*;
 
 use crate::diff::{self, Change};
 use crate::finding::{BaselineState, Finding, Severity};
 use crate::load::tree::Config;
 use crate::model::vhosts::VhostMap;
+use crate::rules::RuleMeta;
 use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, Shared, TargetFacts};
 use crate::rules::registry::RULES;
 use crate::source::SourceSet;
@@ -128,25 +131,55 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
     let htaccess = find_htaccess(config, facts, &mut sources);
     let shared = Shared::default();
     let mut findings = config.findings.clone();
-    let per_rule: Vec<Vec<Finding>> = RULES
+    let per_rule: Vec<(Vec<Finding>, Duration)> = RULES
         .par_iter()
         .map(|rule| {
+            let started = Instant::now();
             let mut ctx = Context::new(config, &vhosts, facts, &index, &shared, rule.meta())
                 .with_htaccess(&htaccess);
             if let Some(b) = &base_view {
                 ctx = ctx.with_baseline(b, &changes);
             }
             rule.check(&mut ctx);
-            ctx.into_findings()
+            (ctx.into_findings(), started.elapsed())
         })
         .collect();
-    findings.extend(per_rule.into_iter().flatten());
+    if std::env::var_os("APACHELINT_TIMING").is_some() {
+        print_rule_timings(&per_rule);
+    }
+    findings.extend(per_rule.into_iter().flat_map(|(found, _)| found));
     let mut findings = crate::suppress::apply(findings, &sources, config.sources.len());
     sort(&mut findings);
     Checked {
         findings,
         sources,
         changes,
+    }
+}
+
+/// `APACHELINT_TIMING=1` (as ESLint's `TIMING`): the slowest rules on
+/// stderr, for whoever tunes a rule or checks a huge configuration. A rule
+/// that first asks for a shared analysis (the TLS servers) pays for it.
+fn print_rule_timings(per_rule: &[(Vec<Finding>, Duration)]) {
+    let mut timings: Vec<(Duration, &RuleMeta)> = per_rule
+        .iter()
+        .zip(RULES)
+        .map(|((_, took), rule)| (*took, rule.meta()))
+        .collect();
+    timings.sort_by(|a, b| b.0.cmp(&a.0));
+    let total: Duration = timings.iter().map(|(took, _)| *took).sum();
+    eprintln!(
+        "rule timings: {:.1} ms in {} rules",
+        total.as_secs_f64() * 1e3,
+        timings.len()
+    );
+    for (took, rule) in timings.iter().take(20) {
+        eprintln!(
+            "{:>10.1} ms  {} {}",
+            took.as_secs_f64() * 1e3,
+            rule.code,
+            rule.name
+        );
     }
 }
 
