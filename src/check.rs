@@ -166,7 +166,7 @@ fn print_rule_timings(per_rule: &[(Vec<Finding>, Duration)]) {
         .zip(RULES)
         .map(|((_, took), rule)| (*took, rule.meta()))
         .collect();
-    timings.sort_by(|a, b| b.0.cmp(&a.0));
+    timings.sort_by_key(|&(took, _)| std::cmp::Reverse(took));
     let total: Duration = timings.iter().map(|(took, _)| *took).sum();
     eprintln!(
         "rule timings: {:.1} ms in {} rules",
