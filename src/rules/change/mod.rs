@@ -6,10 +6,14 @@
 //! related "was here" span and the diff of the edit.
 
 mod allowoverride_breaks_htaccess;
+mod capacity_slashed;
 mod default_vhost_changed;
 mod listen_removed;
+mod request_limit_reduced;
 mod servername_alias_removed;
 mod servername_collision;
+mod servers;
+mod timeout_changed;
 mod traffic_rerouted;
 mod vhost_address_not_listened;
 mod vhost_removed;
@@ -17,10 +21,13 @@ mod vhost_removed;
 pub use allowoverride_breaks_htaccess::{
     ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess,
 };
+pub use capacity_slashed::{CAPACITY_SLASHED, CapacitySlashed};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
 pub use listen_removed::{LISTEN_REMOVED, ListenRemoved};
+pub use request_limit_reduced::{REQUEST_LIMIT_REDUCED, RequestLimitReduced};
 pub use servername_alias_removed::{SERVERNAME_ALIAS_REMOVED, ServernameAliasRemoved};
 pub use servername_collision::{SERVERNAME_COLLISION, ServernameCollision};
+pub use timeout_changed::{TIMEOUT_CHANGED, TimeoutChanged};
 pub use traffic_rerouted::{TRAFFIC_REROUTED, TrafficRerouted};
 pub use vhost_address_not_listened::{VHOST_ADDRESS_NOT_LISTENED, VhostAddressNotListened};
 pub use vhost_removed::{VHOST_REMOVED, VhostRemoved};

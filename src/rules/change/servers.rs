@@ -1,0 +1,197 @@
+//! Servers across the two configurations — the main server and each vhost,
+//! paired by identity — and the directive that sets a per-server value for
+//! each: the vhost's own, else the main server's (httpd merges per-server
+//! settings from the main server into every vhost that does not set them).
+
+use std::collections::HashMap;
+
+use crate::diff::routing::identity;
+use crate::load::tree::{Config, NodeId};
+use crate::model::vhosts::VhostMap;
+use crate::rules::context::{Baseline, Context};
+
+/// Active directives named one of `names` directly in `container` (the root
+/// or a `<VirtualHost>`), in order: includes and true conditionals are
+/// flattened; nested sections — and, for the root, the vhosts — are not
+/// entered.
+pub(crate) fn own_directives(config: &Config, container: NodeId, names: &[&str]) -> Vec<NodeId> {
+    config
+        .effective(container)
+        .into_iter()
+        .filter(|&id| {
+            let n = config.node(id);
+            n.is_directive() && names.iter().any(|name| n.is(name))
+        })
+        .collect()
+}
+
+/// The directive that sets a single-valued per-server setting (any of
+/// `names`, for a directive with an old spelling) for a vhost (`None`: the
+/// main server): its own last one, else the main server's.
+pub(crate) fn setting(config: &Config, vhost: Option<NodeId>, names: &[&str]) -> Option<NodeId> {
+    vhost
+        .and_then(|v| own_directives(config, v, names).pop())
+        .or_else(|| own_directives(config, config.root, names).pop())
+}
+
+/// A server present on both sides: a vhost (its index in each side's map)
+/// or the main server (both `None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ServerPair {
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+}
+
+impl ServerPair {
+    /// The `<VirtualHost>` node on the candidate side (`None`: main server).
+    pub fn new_node(&self, ctx: &Context<'_>) -> Option<NodeId> {
+        self.new.map(|i| ctx.vhosts.vhosts[i].node)
+    }
+
+    /// The `<VirtualHost>` node on the known-good side.
+    pub fn old_node(&self, base: &Baseline<'_>) -> Option<NodeId> {
+        self.old.map(|i| base.vhosts.vhosts[i].node)
+    }
+}
+
+/// Whether the main server answers some listened address (one no vhost
+/// covers), or is all there is.
+fn main_serves(map: &VhostMap) -> bool {
+    map.vhosts.is_empty()
+        || map
+            .listens
+            .iter()
+            .any(|l| map.route(l.ip, l.port, None).is_none())
+}
+
+/// The servers present on both sides: the main server when it answers some
+/// address on both, and every vhost whose identity (ServerName, or file and
+/// place) is claimed once on each side.
+pub(crate) fn server_pairs(ctx: &Context<'_>, base: &Baseline<'_>) -> Vec<ServerPair> {
+    let mut out = Vec::new();
+    if main_serves(base.vhosts) && main_serves(ctx.vhosts) {
+        out.push(ServerPair {
+            old: None,
+            new: None,
+        });
+    }
+    let unique = |config: &Config, map: &VhostMap| {
+        let mut keys: HashMap<String, Option<usize>> = HashMap::new();
+        for i in 0..map.vhosts.len() {
+            keys.entry(identity(config, map, i))
+                .and_modify(|e| *e = None)
+                .or_insert(Some(i));
+        }
+        keys
+    };
+    let old_keys = unique(base.config, base.vhosts);
+    let mut vhosts: Vec<ServerPair> = unique(ctx.config, ctx.vhosts)
+        .into_iter()
+        .filter_map(|(key, new)| match (new, old_keys.get(&key)) {
+            (Some(n), Some(Some(o))) => Some(ServerPair {
+                old: Some(*o),
+                new: Some(n),
+            }),
+            _ => None,
+        })
+        .collect();
+    vhosts.sort_by_key(|p| p.new);
+    out.extend(vhosts);
+    out
+}
+
+/// How a message names a site: `shop.example:443`, `the main server`.
+pub(crate) fn site_name(map: &VhostMap, vhost: Option<usize>) -> String {
+    let Some(i) = vhost else {
+        return "the main server".to_string();
+    };
+    let v = &map.vhosts[i];
+    let name = map.display_name(v);
+    match v.addrs.first().and_then(|a| a.port) {
+        Some(port) => format!("{name}:{port}"),
+        None => name,
+    }
+}
+
+/// At most `max` items, then how many more: `a, b and 3 more`.
+pub(crate) fn listing(items: &[String], max: usize) -> String {
+    let mut shown: Vec<String> = items.iter().take(max).cloned().collect();
+    if items.len() > max {
+        shown.push(format!("{} more", items.len() - max));
+    }
+    match shown.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A per-server setting set differently on the two sides: the directive
+/// on each side (`None`: the default) and the sites it does so for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SettingChange {
+    pub old: Option<NodeId>,
+    pub new: Option<NodeId>,
+    pub sites: Vec<String>,
+}
+
+/// Every way a per-server setting (any of `names`) differs between the
+/// known-good configuration and the candidate, grouped by the directives
+/// responsible, with the sites affected.
+pub(crate) fn setting_changes(
+    ctx: &Context<'_>,
+    base: &Baseline<'_>,
+    names: &[&str],
+) -> Vec<SettingChange> {
+    let value = |config: &Config, id: Option<NodeId>| {
+        id.map(|id| {
+            config
+                .raw_args(id)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_ascii_lowercase()
+        })
+    };
+    let mut out: Vec<SettingChange> = Vec::new();
+    for pair in server_pairs(ctx, base) {
+        let old = setting(base.config, pair.old_node(base), names);
+        let new = setting(ctx.config, pair.new_node(ctx), names);
+        if value(base.config, old) == value(ctx.config, new) {
+            continue;
+        }
+        let site = site_name(ctx.vhosts, pair.new);
+        match out.iter_mut().find(|c| c.old == old && c.new == new) {
+            Some(c) => c.sites.push(site),
+            None => out.push(SettingChange {
+                old,
+                new,
+                sites: vec![site],
+            }),
+        }
+    }
+    out
+}
+
+/// Reports a setting change: primary on the candidate's directive — or,
+/// when the setting fell back to the default or to the main server's value
+/// because a vhost's own directive was removed, where that one was.
+pub(crate) fn report_setting<'c>(
+    ctx: &'c mut Context<'_>,
+    change: &SettingChange,
+    message: String,
+) -> Option<&'c mut crate::finding::Finding> {
+    let base = ctx.baseline?;
+    let override_removed = change.old.is_some_and(|o| {
+        base.config.enclosing_vhost(o).is_some()
+            && change
+                .new
+                .is_some_and(|n| ctx.config.enclosing_vhost(n).is_none())
+    });
+    let new = change
+        .new
+        .filter(|_| !override_removed)
+        .map(|id| (id, ctx.node(id).span));
+    let old = change.old.map(|id| (id, base.config.node(id).span));
+    Some(ctx.report_change(new, old, message))
+}
