@@ -8,6 +8,7 @@
 //! (`apache2 -S`). Everything here is pure data and pure functions: no I/O.
 
 pub mod directives;
+pub mod keys;
 pub mod modules;
 pub mod overrides;
 pub mod registry;

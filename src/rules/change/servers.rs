@@ -65,8 +65,8 @@ fn main_serves(map: &VhostMap) -> bool {
 }
 
 /// The servers present on both sides: the main server when it answers some
-/// address on both, and every vhost whose identity (ServerName, or file and
-/// place) is claimed once on each side.
+/// address on both, and every vhost whose addresses and identity
+/// (ServerName, or file and place) are claimed once on each side.
 pub(crate) fn server_pairs(ctx: &Context<'_>, base: &Baseline<'_>) -> Vec<ServerPair> {
     let mut out = Vec::new();
     if main_serves(base.vhosts) && main_serves(ctx.vhosts) {
@@ -78,7 +78,9 @@ pub(crate) fn server_pairs(ctx: &Context<'_>, base: &Baseline<'_>) -> Vec<Server
     let unique = |config: &Config, map: &VhostMap| {
         let mut keys: HashMap<String, Option<usize>> = HashMap::new();
         for i in 0..map.vhosts.len() {
-            keys.entry(identity(config, map, i))
+            let mut addrs: Vec<String> = map.vhosts[i].addrs.iter().map(|a| a.display()).collect();
+            addrs.sort();
+            keys.entry(format!("{} {}", addrs.join(" "), identity(config, map, i)))
                 .and_modify(|e| *e = None)
                 .or_insert(Some(i));
         }
@@ -127,11 +129,13 @@ pub(crate) fn listing(items: &[String], max: usize) -> String {
 }
 
 /// A per-server setting set differently on the two sides: the directive
-/// on each side (`None`: the default) and the sites it does so for.
+/// on each side (`None`: the default), the servers it does so for and their
+/// names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SettingChange {
     pub old: Option<NodeId>,
     pub new: Option<NodeId>,
+    pub servers: Vec<ServerPair>,
     pub sites: Vec<String>,
 }
 
@@ -142,6 +146,16 @@ pub(crate) fn setting_changes(
     ctx: &Context<'_>,
     base: &Baseline<'_>,
     names: &[&str],
+) -> Vec<SettingChange> {
+    setting_changes_by(ctx, base, |config, vhost| setting(config, vhost, names))
+}
+
+/// [`setting_changes`] with the directive in force found by `find` (for a
+/// vhost, or `None` for the main server).
+pub(crate) fn setting_changes_by(
+    ctx: &Context<'_>,
+    base: &Baseline<'_>,
+    find: impl Fn(&Config, Option<NodeId>) -> Option<NodeId>,
 ) -> Vec<SettingChange> {
     let value = |config: &Config, id: Option<NodeId>| {
         id.map(|id| {
@@ -155,17 +169,21 @@ pub(crate) fn setting_changes(
     };
     let mut out: Vec<SettingChange> = Vec::new();
     for pair in server_pairs(ctx, base) {
-        let old = setting(base.config, pair.old_node(base), names);
-        let new = setting(ctx.config, pair.new_node(ctx), names);
+        let old = find(base.config, pair.old_node(base));
+        let new = find(ctx.config, pair.new_node(ctx));
         if value(base.config, old) == value(ctx.config, new) {
             continue;
         }
         let site = site_name(ctx.vhosts, pair.new);
         match out.iter_mut().find(|c| c.old == old && c.new == new) {
-            Some(c) => c.sites.push(site),
+            Some(c) => {
+                c.servers.push(pair);
+                c.sites.push(site);
+            }
             None => out.push(SettingChange {
                 old,
                 new,
+                servers: vec![pair],
                 sites: vec![site],
             }),
         }
