@@ -62,6 +62,10 @@ pub enum HttpdPhase {
     Walk,
     /// A check after the walk (`check_config` hooks): the message alone.
     Check,
+    /// A fatal message printed alone, after which httpd exits at once (no
+    /// `AH00014`): `AH00534 … More than one MPM loaded.` at the end of
+    /// reading, `AH00543 … bad user name` while walking.
+    Exit,
     /// A log line that does not stop anything: `[module:level] message`, or
     /// the bare message for start-up-class messages (`prefix` `None`).
     Log { prefix: Option<&'static str> },

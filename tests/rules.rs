@@ -29,7 +29,8 @@
 //! a target file of SIZE bytes (for checks of certificates and log
 //! directories; the fixture's own files are target files too), `#! dir
 //! PATH` an empty directory, `#! files-unknown` makes every target file
-//! unknown (a checkout without them).
+//! unknown (a checkout without them), `#! checkout` makes the files a
+//! checkout of the configuration (repository mode) rather than the target.
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
 //!
@@ -45,7 +46,7 @@ use std::sync::Arc;
 use apachelint::finding::Finding;
 use apachelint::load::facts::VfsFacts;
 use apachelint::load::provider::MemBackend;
-use apachelint::load::vfs::Vfs;
+use apachelint::load::vfs::{Mount, Vfs};
 use apachelint::load::{LoadOptions, Profile, load};
 use apachelint::rules::context::{NoFacts, TargetFacts};
 use apachelint::rules::registry::{ALL, RULES};
@@ -70,6 +71,9 @@ struct Fixture {
     env: BTreeMap<String, String>,
     /// `#! files-unknown`: the target's files cannot be seen.
     files_unknown: bool,
+    /// `#! checkout`: the files are a checkout of the configuration
+    /// (repository mode), not the target itself.
+    checkout: bool,
     expected: Vec<Expected>,
     root: String,
     bare: bool,
@@ -80,6 +84,7 @@ fn parse_fixture(text: &str) -> Fixture {
     let mut defines = Vec::new();
     let mut env = BTreeMap::new();
     let mut files_unknown = false;
+    let mut checkout = false;
     let mut expected = Vec::new();
     let mut bare = false;
     let mut files: Vec<(String, String)> = Vec::new();
@@ -104,6 +109,7 @@ fn parse_fixture(text: &str) -> Fixture {
                 }
                 Some("dir") => mem = mem.dir(words.next().expect("dir PATH")),
                 Some("files-unknown") => files_unknown = true,
+                Some("checkout") => checkout = true,
                 Some("bare") => bare = true,
                 other => panic!("unknown fixture directive {other:?}"),
             }
@@ -160,6 +166,7 @@ fn parse_fixture(text: &str) -> Fixture {
         defines,
         env,
         files_unknown,
+        checkout,
         expected,
         root,
         bare,
@@ -214,8 +221,21 @@ fn run(text: &str) -> (Vec<Finding>, apachelint::source::SourceSet, Fixture) {
         let f = parse_fixture(t);
         load_fixture(&f, &Vfs::direct(Arc::new(f.mem.clone())))
     });
+    // A checkout maps `/` to the fixture's files: the same files, seen as a
+    // repository.
+    let checkout_vfs = Vfs::confined(
+        Arc::new(fixture.mem.clone()),
+        vec![Mount {
+            config: "/".into(),
+            backend: "/".into(),
+        }],
+    );
     let facts = VfsFacts {
-        vfs: &vfs,
+        vfs: if fixture.checkout {
+            &checkout_vfs
+        } else {
+            &vfs
+        },
         server_root: "/etc/apache2".into(),
         assume_files_exist: false,
     };

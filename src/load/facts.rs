@@ -86,6 +86,10 @@ impl TargetFacts for VfsFacts<'_> {
         Ok(found)
     }
 
+    fn is_checkout(&self) -> bool {
+        self.vfs.is_confined()
+    }
+
     fn display_path(&self, path: &str) -> String {
         self.vfs
             .display_path(&self.absolute(path))

@@ -32,6 +32,26 @@ fn log_line(out: &mut String, prefix: Option<&str>, message: &str) {
     }
 }
 
+/// A read (pass 1) error line: `apache2: Syntax error on line N of F: msg`,
+/// wrapped once per include level.
+fn read_error(out: &mut String, config: &Config, f: &Finding, h: &crate::finding::HttpdEcho) {
+    let mut text = format!("{PROGRAM}: ");
+    for link in f.chain.iter().filter(|l| l.kind == ChainKind::Include) {
+        let file = config.config_path(link.span.file);
+        let _ = write!(
+            text,
+            "Syntax error on line {} of {}: ",
+            link.line,
+            file.display()
+        );
+    }
+    if h.line > 0 {
+        let _ = write!(text, "Syntax error on line {} of {}: ", h.line, h.file);
+    }
+    text.push_str(&escaped(&h.message));
+    let _ = writeln!(out, "{text}");
+}
+
 /// The `apache2 -t` output for `config` and its checked `findings`, and the
 /// exit code httpd would give.
 pub fn render(config: &Config, findings: &[Finding]) -> (String, i32) {
@@ -42,25 +62,23 @@ pub fn render(config: &Config, findings: &[Finding]) -> (String, i32) {
         match h.phase {
             HttpdPhase::Log { prefix } => log_line(&mut out, prefix, &h.message),
             HttpdPhase::Read => {
-                let mut text = format!("{PROGRAM}: ");
-                for link in f.chain.iter().filter(|l| l.kind == ChainKind::Include) {
-                    let file = config.config_path(link.span.file);
-                    let _ = write!(
-                        text,
-                        "Syntax error on line {} of {}: ",
-                        link.line,
-                        file.display()
-                    );
-                }
-                if h.line > 0 {
-                    let _ = write!(text, "Syntax error on line {} of {}: ", h.line, h.file);
-                }
-                text.push_str(&escaped(&h.message));
-                let _ = writeln!(out, "{text}");
+                read_error(&mut out, config, f, h);
                 return (out, 1);
             }
-            HttpdPhase::Walk | HttpdPhase::Check => {}
+            HttpdPhase::Walk | HttpdPhase::Check | HttpdPhase::Exit => {}
         }
+    }
+    // Then the rules' findings about directives run while reading
+    // (`LoadModule`, `DefaultRuntimeDir`), the first in reading order.
+    let first_read = findings
+        .iter()
+        .filter(|f| f.node.is_some() && !f.latent)
+        .filter_map(|f| Some((f, f.httpd.as_ref()?)))
+        .filter(|(_, h)| h.phase == HttpdPhase::Read)
+        .min_by_key(|(f, _)| f.node);
+    if let Some((f, h)) = first_read {
+        read_error(&mut out, config, f, h);
+        return (out, 1);
     }
     // Pass 2, in tree (reading) order: the rules' findings about nodes.
     let mut walk: Vec<&Finding> = findings
@@ -89,6 +107,10 @@ pub fn render(config: &Config, findings: &[Finding]) -> (String, i32) {
             }
             HttpdPhase::Check => {
                 check_error.get_or_insert(h.message.clone());
+            }
+            HttpdPhase::Exit => {
+                let _ = writeln!(out, "{}", escaped(&h.message));
+                return (out, 1);
             }
             HttpdPhase::Read => {}
         }

@@ -48,6 +48,12 @@ pub trait TargetFacts: Sync {
     fn display_path(&self, path: &str) -> String {
         path.to_string()
     }
+    /// Whether the answers come from a checkout of the configuration
+    /// (repository mode) rather than from the target itself: there a missing
+    /// path may only be missing from the checkout.
+    fn is_checkout(&self) -> bool {
+        false
+    }
 }
 
 /// A per-directory configuration file (`.htaccess`) found under a served
