@@ -5,6 +5,7 @@ use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 
 use super::servers::setting;
+use crate::rules::validity::{MpmLimits, mpm_limits};
 
 crate::declare_rule! {
     /// ## What it does
@@ -50,103 +51,53 @@ crate::declare_rule! {
 
 pub struct CapacitySlashed;
 
-/// The settings that decide capacity, with their old spellings.
-const MAX_WORKERS: &[&str] = &["MaxRequestWorkers", "MaxClients"];
-const SERVER_LIMIT: &[&str] = &["ServerLimit"];
-const THREADS_PER_CHILD: &[&str] = &["ThreadsPerChild"];
-const THREAD_LIMIT: &[&str] = &["ThreadLimit"];
+/// The settings that decide capacity, in the order a finding prefers to
+/// point at.
+const CAPACITY_SETTINGS: [&str; 4] = [
+    "MaxRequestWorkers",
+    "ServerLimit",
+    "ThreadsPerChild",
+    "ThreadLimit",
+];
 const MAX_CONNECTIONS: &[&str] = &["MaxConnectionsPerChild", "MaxRequestsPerChild"];
 
-/// The settings in the order a finding prefers to point at.
-const CAPACITY_SETTINGS: [&[&str]; 4] =
-    [MAX_WORKERS, SERVER_LIMIT, THREADS_PER_CHILD, THREAD_LIMIT];
-
-/// Concurrent requests a configuration can serve, and how the MPM adjusted
-/// `MaxRequestWorkers` to get there.
-struct Capacity {
-    workers: u64,
-    adjustment: Option<String>,
-}
-
-fn number(config: &Config, names: &[&str]) -> Option<u64> {
-    setting(config, None, names)
-        .and_then(|id| config.node(id).arg(0))
-        .and_then(|v| v.parse().ok())
-}
-
-/// The capacity as the loaded MPM computes it (`mpm_event`/`mpm_worker`
-/// `*_check_config`, `mpm_prefork`); `None` without a known MPM.
-fn capacity(config: &Config) -> Option<Capacity> {
-    let threaded = config.has_module("mpm_event_module") || config.has_module("mpm_worker_module");
-    if !threaded && !config.has_module("mpm_prefork_module") {
-        return None;
-    }
-    let set_workers = number(config, MAX_WORKERS);
-    if !threaded {
-        let server_limit = number(config, SERVER_LIMIT)
-            .unwrap_or(256)
-            .clamp(1, 200_000);
-        let workers = set_workers.unwrap_or(256).max(1);
-        return Some(if workers > server_limit {
-            Capacity {
-                workers: server_limit,
-                adjustment: Some(format!(
-                    "MaxRequestWorkers {workers} is capped at ServerLimit {server_limit}"
-                )),
-            }
-        } else {
-            Capacity {
-                workers,
-                adjustment: None,
-            }
-        });
-    }
-    let server_limit = number(config, SERVER_LIMIT).unwrap_or(16).clamp(1, 20_000);
-    let thread_limit = number(config, THREAD_LIMIT).unwrap_or(64).clamp(1, 100_000);
-    let per_child = number(config, THREADS_PER_CHILD)
-        .unwrap_or(25)
-        .clamp(1, thread_limit);
-    let Some(set) = set_workers else {
-        return Some(Capacity {
-            workers: server_limit * per_child,
-            adjustment: None,
-        });
-    };
-    let mut workers = set.max(1);
-    let mut adjustment = None;
-    if workers < per_child {
-        adjustment = Some(format!(
-            "MaxRequestWorkers {set} is raised to ThreadsPerChild ({per_child}), AH00511"
-        ));
-        workers = per_child;
-    }
-    if workers % per_child != 0 {
-        workers -= workers % per_child;
-        adjustment = Some(format!(
-            "MaxRequestWorkers {set} is rounded down to {workers}, a multiple of ThreadsPerChild {per_child}"
-        ));
-    }
-    if workers / per_child > server_limit {
-        workers = server_limit * per_child;
-        adjustment = Some(format!(
-            "MaxRequestWorkers {set} is capped at ServerLimit {server_limit} × ThreadsPerChild {per_child} = {workers}"
-        ));
-    }
-    Some(Capacity {
-        workers,
-        adjustment,
-    })
+/// httpd's explanation of how it adjusted `MaxRequestWorkers`, without
+/// the `WARNING:` and the advice: `AH00511: MaxRequestWorkers of 10 is less
+/// than ThreadsPerChild of 25, increasing to 25`.
+fn adjustment(limits: &MpmLimits) -> Option<String> {
+    let clamp = limits
+        .clamps
+        .iter()
+        .rfind(|c| c.causes.contains(&"MaxRequestWorkers"))?;
+    let text = clamp.message.replacen(" WARNING:", "", 1);
+    Some(text.split(". ").next().unwrap_or(&text).to_string())
 }
 
 /// The first capacity setting whose value differs, as (candidate, baseline)
 /// directives.
-fn changed_setting(new: &Config, old: &Config) -> Option<(Option<NodeId>, Option<NodeId>)> {
+fn changed_setting(
+    new: &MpmLimits,
+    new_config: &Config,
+    old: &MpmLimits,
+    old_config: &Config,
+) -> Option<(Option<NodeId>, Option<NodeId>)> {
     let value = |config: &Config, id: Option<NodeId>| id.map(|id| config.raw_args(id).to_string());
-    CAPACITY_SETTINGS.iter().find_map(|names| {
-        let n = setting(new, None, names);
-        let o = setting(old, None, names);
-        (value(new, n) != value(old, o)).then_some((n, o))
+    CAPACITY_SETTINGS.iter().find_map(|name| {
+        let n = new.directive(name);
+        let o = old.directive(name);
+        (value(new_config, n) != value(old_config, o)).then_some((n, o))
     })
+}
+
+/// `MaxConnectionsPerChild` (0: never recycle).
+fn connections(config: &Config) -> (u64, Option<NodeId>) {
+    let id = setting(config, None, MAX_CONNECTIONS);
+    let n = id
+        .and_then(|id| config.node(id).arg(0))
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(u64::MAX);
+    (n, id)
 }
 
 impl Rule for CapacitySlashed {
@@ -156,14 +107,16 @@ impl Rule for CapacitySlashed {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        if let (Some(old), Some(new)) = (capacity(base.config), capacity(ctx.config))
-            && new.workers * 2 < old.workers
-            && let Some((new_id, old_id)) = changed_setting(ctx.config, base.config)
+        let old = mpm_limits(base.config, |name| base.index.get(name));
+        let new = mpm_limits(ctx.config, |name| ctx.named(name));
+        if let (Some(old), Some(new)) = (old, new)
+            && i64::from(new.max_workers) * 2 < i64::from(old.max_workers)
+            && let Some((new_id, old_id)) = changed_setting(&new, ctx.config, &old, base.config)
         {
-            let how = new.adjustment.map_or(String::new(), |a| format!(" ({a})"));
+            let how = adjustment(&new).map_or(String::new(), |a| format!(" (httpd: {a})"));
             let message = format!(
                 "the server will serve at most {} requests at once instead of {}{how}: under load, visitors wait until they time out",
-                new.workers, old.workers
+                new.max_workers, old.max_workers
             );
             let new_side = new_id.map(|id| (id, ctx.node(id).span));
             let old_side = old_id.map(|id| (id, base.config.node(id).span));
@@ -171,17 +124,12 @@ impl Rule for CapacitySlashed {
             f.stage = Stage::Request;
             f.help = Some(format!(
                 "keep capacity near the known-good {} concurrent requests (MaxRequestWorkers ≤ ServerLimit × ThreadsPerChild), or size it from measured memory per worker",
-                old.workers
+                old.max_workers
             ));
         }
-        let connections = |config: &Config| match number(config, MAX_CONNECTIONS) {
-            None | Some(0) => u64::MAX,
-            Some(n) => n,
-        };
-        let (old, new) = (connections(base.config), connections(ctx.config));
+        let (old, old_id) = connections(base.config);
+        let (new, new_id) = connections(ctx.config);
         if new < 1000 && new * 2 < old {
-            let new_id = setting(ctx.config, None, MAX_CONNECTIONS);
-            let old_id = setting(base.config, None, MAX_CONNECTIONS);
             let new_side = new_id.map(|id| (id, ctx.node(id).span));
             let old_side = old_id.map(|id| (id, base.config.node(id).span));
             let f = ctx.report_change(

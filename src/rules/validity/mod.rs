@@ -43,6 +43,7 @@ pub use log_directory_missing::{LOG_DIRECTORY_MISSING, LogDirectoryMissing};
 pub use log_level_invalid::{LOG_LEVEL_INVALID, LogLevelInvalid};
 pub use mpm_count::{MPM_COUNT, MpmCount};
 pub use mpm_limit_clamped::{MPM_LIMIT_CLAMPED, MpmLimitClamped};
+pub(crate) use mpm_limit_clamped::{MpmLimits, mpm_limits};
 pub use numeric_value_invalid::{NUMERIC_VALUE_INVALID, NumericValueInvalid};
 pub use run_identity_invalid::{RUN_IDENTITY_INVALID, RunIdentityInvalid};
 pub use server_directory_invalid::{SERVER_DIRECTORY_INVALID, ServerDirectoryInvalid};
