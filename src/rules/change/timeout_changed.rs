@@ -3,6 +3,7 @@
 use crate::finding::{Severity, Stage};
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
+use crate::rules::validity::timeout_parameter;
 
 use super::servers::{SettingChange, listing, report_setting, setting_changes};
 
@@ -61,21 +62,10 @@ const FACTOR: f64 = 3.0;
 /// httpd's compiled-in `Timeout`.
 const DEFAULT_TIMEOUT: f64 = 60.0;
 
-/// A duration as `ap_timeout_parameter_parse` reads it, in seconds: a
-/// number with an optional unit (`ms`, `s`, `mi`, `h`; seconds by default).
+/// A duration as httpd reads it (`ap_timeout_parameter_parse`: a number
+/// with an optional unit, seconds by default), in seconds.
 fn duration(text: &str) -> Option<f64> {
-    let digits = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let number: f64 = text[..digits].parse().ok()?;
-    let scale = match text[digits..].to_ascii_lowercase().as_str() {
-        "" | "s" => 1.0,
-        "ms" => 0.001,
-        "mi" => 60.0,
-        "h" => 3600.0,
-        _ => return None,
-    };
-    Some(number * scale)
+    timeout_parameter(text, "s").map(|micros| micros as f64 / 1e6)
 }
 
 /// The first argument of a directive as a duration.

@@ -29,6 +29,7 @@ mod unknown_directive;
 mod value_checks;
 mod wrong_argument_count;
 
+pub(crate) use c_numbers::timeout_parameter;
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub use directive_module_not_loaded::{DIRECTIVE_MODULE_NOT_LOADED, DirectiveModuleNotLoaded};
 pub use document_root_missing::{DOCUMENT_ROOT_MISSING, DocumentRootMissing};
