@@ -9,6 +9,11 @@ mod allowoverride_breaks_htaccess;
 mod capacity_slashed;
 mod default_vhost_changed;
 mod listen_removed;
+mod proxy;
+mod proxypass_backend_changed;
+mod proxypass_shadowed;
+mod proxypass_slash_mismatch;
+mod proxypassreverse_missing;
 mod request_limit_reduced;
 mod servername_alias_removed;
 mod servername_collision;
@@ -28,6 +33,10 @@ pub use allowoverride_breaks_htaccess::{
 pub use capacity_slashed::{CAPACITY_SLASHED, CapacitySlashed};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
 pub use listen_removed::{LISTEN_REMOVED, ListenRemoved};
+pub use proxypass_backend_changed::{PROXYPASS_BACKEND_CHANGED, ProxypassBackendChanged};
+pub use proxypass_shadowed::{PROXYPASS_SHADOWED, ProxypassShadowed};
+pub use proxypass_slash_mismatch::{PROXYPASS_SLASH_MISMATCH, ProxypassSlashMismatch};
+pub use proxypassreverse_missing::{PROXYPASSREVERSE_MISSING, ProxypassreverseMissing};
 pub use request_limit_reduced::{REQUEST_LIMIT_REDUCED, RequestLimitReduced};
 pub use servername_alias_removed::{SERVERNAME_ALIAS_REMOVED, ServernameAliasRemoved};
 pub use servername_collision::{SERVERNAME_COLLISION, ServernameCollision};
@@ -40,8 +49,10 @@ pub use vhost_address_not_listened::{VHOST_ADDRESS_NOT_LISTENED, VhostAddressNot
 pub use vhost_removed::{VHOST_REMOVED, VhostRemoved};
 
 use crate::diff::routing::{Reroute, identity};
+use crate::load::tree::NodeId;
 use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Baseline, Context};
+use crate::source::Span;
 
 /// "shop.example (sites-enabled/shop.conf:1)" for a vhost of a map.
 pub(crate) fn vhost_label(
@@ -111,4 +122,25 @@ pub(crate) fn report_reroute<'c>(
     };
     let text = message(&r.probe.describe(), &now, &was);
     Some(ctx.report_change(new, Some((old_vhost.node, old_span)), text))
+}
+
+/// The known-good directive an added one replaces: one of the same name
+/// removed from the same scope (the first, or the one with the same first
+/// argument), as a "was here" side.
+pub(crate) fn replaced(ctx: &Context<'_>, added: &crate::diff::Change) -> Option<(NodeId, Span)> {
+    let base = ctx.baseline?;
+    let new_first = added.new.and_then(|id| ctx.node(id).arg(0));
+    let removed: Vec<NodeId> = ctx
+        .changes
+        .iter()
+        .filter(|c| c.kind == crate::diff::ChangeKind::Removed)
+        .filter(|c| c.name == added.name && c.scope == added.scope)
+        .filter_map(|c| c.old)
+        .collect();
+    let old = removed
+        .iter()
+        .copied()
+        .find(|&id| base.config.node(id).arg(0) == new_first)
+        .or(removed.first().copied())?;
+    Some((old, base.config.node(old).span))
 }

@@ -115,6 +115,38 @@ pub(crate) fn site_name(map: &VhostMap, vhost: Option<usize>) -> String {
     }
 }
 
+/// The servers of the candidate: the main server (`None`) when it answers
+/// some address, and every vhost.
+pub(crate) fn candidate_servers(ctx: &Context<'_>) -> Vec<Option<usize>> {
+    let main = main_serves(ctx.vhosts).then_some(None);
+    main.into_iter()
+        .chain((0..ctx.vhosts.vhosts.len()).map(Some))
+        .collect()
+}
+
+/// The server a node belongs to: its vhost's index (`None`: the main
+/// server).
+pub(crate) fn server_of(config: &Config, map: &VhostMap, id: NodeId) -> Option<usize> {
+    let vhost = config.enclosing_vhost(id)?;
+    map.vhosts.iter().position(|v| v.node == vhost)
+}
+
+/// How a message names a URL path of a site: `shop.example/api/`,
+/// `https://shop.example/api/`, `shop.example:8080/api/`, `/api/ of the
+/// main server`.
+pub(crate) fn site_url(map: &VhostMap, vhost: Option<usize>, path: &str) -> String {
+    let Some(i) = vhost else {
+        return format!("{path} of the main server");
+    };
+    let v = &map.vhosts[i];
+    let name = map.display_name(v);
+    match v.addrs.first().and_then(|a| a.port) {
+        Some(443) => format!("https://{name}{path}"),
+        Some(80) | None => format!("{name}{path}"),
+        Some(port) => format!("{name}:{port}{path}"),
+    }
+}
+
 /// At most `max` items, then how many more: `a, b and 3 more`.
 pub(crate) fn listing(items: &[String], max: usize) -> String {
     let mut shown: Vec<String> = items.iter().take(max).cloned().collect();
