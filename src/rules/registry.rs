@@ -63,7 +63,11 @@ pub static ALL: &[&RuleMeta] = &[
     &change::PROXYPASS_SHADOWED,
     &change::PROXYPASS_SLASH_MISMATCH,
     &change::PROXYPASSREVERSE_MISSING,
+    &change::REWRITE_LOOP_RISK,
+    &change::BLANKET_REDIRECT_ADDED,
     &change::ALLOWOVERRIDE_BREAKS_HTACCESS,
+    &change::HTTPS_REDIRECT_WITHOUT_TLS_VHOST,
+    &change::REWRITE_INHERITANCE_LOST,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -110,7 +114,11 @@ pub static RULES: &[&dyn Rule] = &[
     &change::ProxypassShadowed,
     &change::ProxypassSlashMismatch,
     &change::ProxypassreverseMissing,
+    &change::RewriteLoopRisk,
+    &change::BlanketRedirectAdded,
     &change::AllowOverrideBreaksHtaccess,
+    &change::HttpsRedirectWithoutTlsVhost,
+    &change::RewriteInheritanceLost,
     &hygiene::VhostPortNotListened,
 ];
 

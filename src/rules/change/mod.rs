@@ -6,8 +6,10 @@
 //! related "was here" span and the diff of the edit.
 
 mod allowoverride_breaks_htaccess;
+mod blanket_redirect_added;
 mod capacity_slashed;
 mod default_vhost_changed;
+mod https_redirect_without_tls_vhost;
 mod listen_removed;
 mod proxy;
 mod proxypass_backend_changed;
@@ -15,6 +17,9 @@ mod proxypass_shadowed;
 mod proxypass_slash_mismatch;
 mod proxypassreverse_missing;
 mod request_limit_reduced;
+mod rewrite;
+mod rewrite_inheritance_lost;
+mod rewrite_loop_risk;
 mod servername_alias_removed;
 mod servername_collision;
 mod servers;
@@ -30,14 +35,20 @@ mod vhost_removed;
 pub use allowoverride_breaks_htaccess::{
     ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess,
 };
+pub use blanket_redirect_added::{BLANKET_REDIRECT_ADDED, BlanketRedirectAdded};
 pub use capacity_slashed::{CAPACITY_SLASHED, CapacitySlashed};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
+pub use https_redirect_without_tls_vhost::{
+    HTTPS_REDIRECT_WITHOUT_TLS_VHOST, HttpsRedirectWithoutTlsVhost,
+};
 pub use listen_removed::{LISTEN_REMOVED, ListenRemoved};
 pub use proxypass_backend_changed::{PROXYPASS_BACKEND_CHANGED, ProxypassBackendChanged};
 pub use proxypass_shadowed::{PROXYPASS_SHADOWED, ProxypassShadowed};
 pub use proxypass_slash_mismatch::{PROXYPASS_SLASH_MISMATCH, ProxypassSlashMismatch};
 pub use proxypassreverse_missing::{PROXYPASSREVERSE_MISSING, ProxypassreverseMissing};
 pub use request_limit_reduced::{REQUEST_LIMIT_REDUCED, RequestLimitReduced};
+pub use rewrite_inheritance_lost::{REWRITE_INHERITANCE_LOST, RewriteInheritanceLost};
+pub use rewrite_loop_risk::{REWRITE_LOOP_RISK, RewriteLoopRisk};
 pub use servername_alias_removed::{SERVERNAME_ALIAS_REMOVED, ServernameAliasRemoved};
 pub use servername_collision::{SERVERNAME_COLLISION, ServernameCollision};
 pub use ssl_cert_key_changed::{SSL_CERT_KEY_CHANGED, SslCertKeyChanged};

@@ -1,0 +1,123 @@
+//! `AL224` blanket-redirect-added.
+
+use crate::finding::{Severity, Stage};
+use crate::rules::context::{Context, Rule};
+
+use super::rewrite::{blanket_redirect, entry_requests, hop};
+use super::servers::{listing, server_pairs, site_name};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a vhost that served its own pages in the known-good configuration and now
+    /// redirects every path — `Redirect /`, `RedirectMatch .*`, an unconditional
+    /// `RewriteRule ^ … [R]` — and, as an error, one whose redirect comes back to the same vhost:
+    /// a redirect to itself that browsers follow until they give up ("too many redirects").
+    ///
+    /// ## Why is this risky?
+    /// A redirect of the canonical name added to the vhost that also serves that name (`Redirect
+    /// permanent / http://www.shop.example/` in the vhost with `ServerAlias www.shop.example`)
+    /// turns every page into a loop; `apache2 -t` cannot know. Any other blanket redirect means
+    /// the site's own pages are no longer served from this host (a warning: it may be the
+    /// point). An `http` → `https` redirect of the same names is left to
+    /// `https-redirect-without-tls-vhost`.
+    ///
+    /// ## Example
+    /// ```apache
+    /// # before
+    /// <VirtualHost *:80>
+    ///     ServerName shop.example
+    ///     ServerAlias www.shop.example
+    ///     Redirect permanent / http://www.shop.example/
+    /// </VirtualHost>
+    /// ```
+    ///
+    /// ```apache
+    /// # after
+    /// <VirtualHost *:80>
+    ///     ServerName shop.example
+    ///     Redirect permanent / http://www.shop.example/
+    /// </VirtualHost>
+    /// <VirtualHost *:80>
+    ///     ServerName www.shop.example
+    ///     DocumentRoot /var/www/shop.example/public
+    /// </VirtualHost>
+    /// ```
+    ///
+    /// ## References
+    /// - <https://httpd.apache.org/docs/2.4/mod/mod_alias.html#redirect>
+    /// - <https://httpd.apache.org/docs/2.4/rewrite/remapping.html#canonicalhost>
+    pub BLANKET_REDIRECT_ADDED = {
+        code: "AL224",
+        name: "blanket-redirect-added",
+        family: Change,
+        severity: Error,
+        blocks_check: false,
+    }
+}
+
+pub struct BlanketRedirectAdded;
+
+impl Rule for BlanketRedirectAdded {
+    fn meta(&self) -> &'static crate::rules::RuleMeta {
+        &BLANKET_REDIRECT_ADDED
+    }
+
+    fn check(&self, ctx: &mut Context<'_>) {
+        let Some(base) = ctx.baseline else { return };
+        for pair in server_pairs(ctx, base) {
+            let (Some(o), Some(n)) = (pair.old, pair.new) else {
+                continue;
+            };
+            let Some(redirect) = blanket_redirect(ctx.config, ctx.vhosts.vhosts[n].node) else {
+                continue;
+            };
+            if blanket_redirect(base.config, base.vhosts.vhosts[o].node).is_some() {
+                continue;
+            }
+            let mut looping = Vec::new();
+            let mut upgrades = true;
+            for request in entry_requests(ctx.config, ctx.vhosts, n) {
+                let Some(first) = hop(ctx.config, ctx.vhosts, &request) else {
+                    continue;
+                };
+                upgrades &= first.next.scheme == "https"
+                    && request.scheme == "http"
+                    && first.next.host == request.host;
+                if hop(ctx.config, ctx.vhosts, &first.next).is_some_and(|second| second.vhost == n)
+                {
+                    looping.push(request.host.clone());
+                }
+            }
+            let site = site_name(ctx.vhosts, Some(n));
+            let (message, severity) = if !looping.is_empty() {
+                (
+                    format!(
+                        "every request for {} is redirected to {}, which this same vhost answers with the same redirect: browsers loop until they give up",
+                        listing(&looping, 3),
+                        redirect.url
+                    ),
+                    Severity::Error,
+                )
+            } else if upgrades {
+                continue;
+            } else {
+                (
+                    format!(
+                        "{site} no longer serves its own pages: every request is now redirected to {}",
+                        redirect.url
+                    ),
+                    Severity::Warning,
+                )
+            };
+            let span = ctx.node(redirect.node).span;
+            let f = ctx.report_change(Some((redirect.node, span)), None, message);
+            f.severity = severity;
+            f.stage = Stage::Request;
+            f.help = Some(if severity == Severity::Error {
+                "redirect only the names that should go elsewhere: give the target name its own vhost (or drop it from this one), or guard the rule with `RewriteCond %{HTTP_HOST} !^www\\.`".to_string()
+            } else {
+                "make sure the target serves these pages, or limit the redirect to the paths that moved".to_string()
+            });
+        }
+    }
+}
