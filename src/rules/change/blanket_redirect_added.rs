@@ -4,7 +4,7 @@ use crate::finding::{Severity, Stage};
 use crate::rules::context::{Context, Rule};
 
 use super::rewrite::{blanket_redirect, entry_requests, hop};
-use super::servers::{listing, server_pairs, site_name};
+use super::servers::{View, listing, server_pairs, site_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -64,27 +64,27 @@ impl Rule for BlanketRedirectAdded {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
         for pair in server_pairs(ctx, base) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
-            let Some(redirect) = blanket_redirect(ctx.config, ctx.vhosts.vhosts[n].node) else {
+            let Some(redirect) = blanket_redirect(&new_view, ctx.vhosts.vhosts[n].node) else {
                 continue;
             };
-            if blanket_redirect(base.config, base.vhosts.vhosts[o].node).is_some() {
+            if blanket_redirect(&old_view, base.vhosts.vhosts[o].node).is_some() {
                 continue;
             }
             let mut looping = Vec::new();
             let mut upgrades = true;
-            for request in entry_requests(ctx.config, ctx.vhosts, n) {
-                let Some(first) = hop(ctx.config, ctx.vhosts, &request) else {
+            for request in entry_requests(&new_view, n) {
+                let Some(first) = hop(&new_view, &request) else {
                     continue;
                 };
                 upgrades &= first.next.scheme == "https"
                     && request.scheme == "http"
                     && first.next.host == request.host;
-                if hop(ctx.config, ctx.vhosts, &first.next).is_some_and(|second| second.vhost == n)
-                {
+                if hop(&new_view, &first.next).is_some_and(|second| second.vhost == n) {
                     looping.push(request.host.clone());
                 }
             }

@@ -1,12 +1,11 @@
 //! `AL226` https-redirect-without-tls-vhost.
 
 use crate::finding::{Label, Stage};
-use crate::load::tree::Config;
 use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Context, Rule};
 
 use super::rewrite::{Redirect, names, parse_target, redirects};
-use super::servers::{listing, server_pairs};
+use super::servers::{View, counterparts, listing};
 use super::tls::tls_enabled;
 use super::vhost_label;
 
@@ -63,12 +62,8 @@ pub struct HttpsRedirectWithoutTlsVhost;
 
 /// What a browser finds at `https://host:port/`: `None` when a TLS vhost
 /// serves the name, else why not (and the vhost that answers instead).
-fn tls_problem(
-    config: &Config,
-    map: &VhostMap,
-    host: &str,
-    port: u16,
-) -> Option<(String, Option<usize>)> {
+fn tls_problem(view: &View<'_>, host: &str, port: u16) -> Option<(String, Option<usize>)> {
+    let map = view.vhosts;
     if !map.listens.iter().any(|l| l.port == port) {
         return Some((format!("nothing listens on port {port}"), None));
     }
@@ -81,7 +76,7 @@ fn tls_problem(
             Some(vhost),
         ));
     }
-    if !tls_enabled(config, map, vhost) {
+    if !tls_enabled(view, vhost) {
         return Some((
             format!("its vhost on port {port} does not speak TLS"),
             Some(vhost),
@@ -119,29 +114,30 @@ impl Rule for HttpsRedirectWithoutTlsVhost {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let pairs = server_pairs(ctx, base);
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
+        let pairs = counterparts(ctx, base);
         for n in 0..ctx.vhosts.vhosts.len() {
-            if tls_enabled(ctx.config, ctx.vhosts, n) {
+            if tls_enabled(&new_view, n) {
                 continue;
             }
-            let old = pairs.iter().find(|p| p.new == Some(n)).and_then(|p| p.old);
+            let old = pairs.get(&Some(n)).and_then(|p| p.old);
             let old_redirects = old
-                .map(|o| redirects(base.config, base.vhosts.vhosts[o].node))
+                .map(|o| redirects(&old_view, base.vhosts.vhosts[o].node))
                 .unwrap_or_default();
-            for redirect in redirects(ctx.config, ctx.vhosts.vhosts[n].node) {
+            for redirect in redirects(&new_view, ctx.vhosts.vhosts[n].node) {
                 // The same redirect in the known-good vhost, and what its
                 // targets met there.
                 let before = old.zip(old_redirects.iter().find(|r| r.url == redirect.url));
                 let mut problems = Vec::new();
                 for (name, host, port) in https_targets(ctx.vhosts, n, &redirect) {
-                    let Some(problem) = tls_problem(ctx.config, ctx.vhosts, &host, port) else {
+                    let Some(problem) = tls_problem(&new_view, &host, port) else {
                         continue;
                     };
                     let known = before.is_some_and(|(o, r)| {
                         https_targets(base.vhosts, o, r)
                             .iter()
                             .any(|(_, h, p)| *h == host && *p == port)
-                            && tls_problem(base.config, base.vhosts, &host, port).is_some()
+                            && tls_problem(&old_view, &host, port).is_some()
                     });
                     if !known {
                         problems.push((name, host, port, problem));

@@ -10,7 +10,7 @@
 
 use crate::load::tree::{Config, NodeId};
 
-use super::servers::own_directives;
+use super::servers::View;
 
 /// One `ProxyPass`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,19 +87,17 @@ pub(crate) fn route_of(config: &Config, id: NodeId) -> Option<ProxyRoute> {
 impl ProxyTable {
     /// The routes of a server (`vhost`: its `<VirtualHost>` node; `None`:
     /// the main server) for `name` (`ProxyPass` or `ProxyPassReverse`).
-    pub fn of(config: &Config, vhost: Option<NodeId>, name: &str) -> ProxyTable {
+    pub fn of(view: &View<'_>, vhost: Option<NodeId>, name: &str) -> ProxyTable {
+        let config = view.config;
         let containers: Vec<NodeId> = std::iter::once(config.root).chain(vhost).collect();
         let mut table = ProxyTable::default();
         for &container in &containers {
-            for id in own_directives(config, container, &[name]) {
+            for id in view.own(container, &[name]) {
                 table.server.extend(route_of(config, id));
             }
-            for section in config.effective(container) {
-                if !config.node(section).is_section() || !config.node(section).is("Location") {
-                    continue;
-                }
+            for section in view.own(container, &["<Location"]) {
                 // The last one inside a section wins.
-                let last = own_directives(config, section, &[name]).pop();
+                let last = view.own(section, &[name]).pop();
                 table
                     .location
                     .extend(last.and_then(|id| route_of(config, id)));

@@ -4,7 +4,7 @@ use crate::finding::{Severity, Stage};
 use crate::rules::context::{Context, Rule};
 
 use super::proxy::{ProxyTable, backend};
-use super::servers::{server_pairs, site_url};
+use super::servers::{View, server_pairs, site_url};
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,10 +54,11 @@ impl Rule for ProxypassBackendChanged {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
         let mut seen = Vec::new();
         for pair in server_pairs(ctx, base) {
-            let old_table = ProxyTable::of(base.config, pair.old_node(base), "ProxyPass");
-            let table = ProxyTable::of(ctx.config, pair.new_node(ctx), "ProxyPass");
+            let old_table = ProxyTable::of(&old_view, pair.old_node(base), "ProxyPass");
+            let table = ProxyTable::of(&new_view, pair.new_node(ctx), "ProxyPass");
             for old in old_table.routes() {
                 let Some(old_url) = &old.url else { continue };
                 let probe = old.probe();

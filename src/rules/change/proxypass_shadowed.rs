@@ -1,10 +1,12 @@
 //! `AL220` proxypass-shadowed.
 
+use std::collections::HashSet;
+
 use crate::finding::{Label, Stage};
 use crate::rules::context::{Context, Rule};
 
 use super::proxy::{ProxyRoute, ProxyTable};
-use super::servers::{candidate_servers, server_pairs, site_url};
+use super::servers::{View, candidate_servers, counterparts, site_url};
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,15 +65,15 @@ impl Rule for ProxypassShadowed {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let pairs = server_pairs(ctx, base);
-        let mut seen = Vec::new();
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
+        let pairs = counterparts(ctx, base);
+        let mut seen = HashSet::new();
         for server in candidate_servers(ctx) {
             let vhost = server.map(|i| ctx.vhosts.vhosts[i].node);
-            let table = ProxyTable::of(ctx.config, vhost, "ProxyPass");
+            let table = ProxyTable::of(&new_view, vhost, "ProxyPass");
             let old_table = pairs
-                .iter()
-                .find(|p| p.new == server)
-                .map(|p| ProxyTable::of(base.config, p.old_node(base), "ProxyPass"));
+                .get(&server)
+                .map(|p| ProxyTable::of(&old_view, p.old_node(base), "ProxyPass"));
             for route in table.routes() {
                 let Some(winner) = table.route(&route.probe()) else {
                     continue;
@@ -88,10 +90,9 @@ impl Rule for ProxypassShadowed {
                 {
                     continue;
                 }
-                if seen.contains(&(route.node, winner.node)) {
+                if !seen.insert((route.node, winner.node)) {
                     continue;
                 }
-                seen.push((route.node, winner.node));
                 let target = winner
                     .url
                     .as_deref()

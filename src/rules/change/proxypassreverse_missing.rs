@@ -5,6 +5,7 @@ use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
 use super::proxy::{ProxyTable, backend, route_of};
+use super::servers::View;
 
 crate::declare_rule! {
     /// ## What it does
@@ -57,13 +58,14 @@ impl Rule for ProxypassreverseMissing {
             .filter(|c| c.kind == ChangeKind::Added && c.name == "proxypass")
             .filter_map(|c| Some((c.new?, super::replaced(ctx, c))))
             .collect();
+        let view = View::candidate(ctx);
         for (id, old) in added {
             let Some(route) = route_of(ctx.config, id) else {
                 continue;
             };
             let Some(url) = &route.url else { continue };
             let vhost = ctx.config.enclosing_vhost(id);
-            let reverse = ProxyTable::of(ctx.config, vhost, "ProxyPassReverse");
+            let reverse = ProxyTable::of(&view, vhost, "ProxyPassReverse");
             let covered = reverse
                 .routes()
                 .any(|r| r.url.as_deref().is_some_and(|u| backend(u) == backend(url)));

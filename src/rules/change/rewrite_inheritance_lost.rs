@@ -4,7 +4,7 @@ use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
 use super::rewrite::{rules_in, server_rewrite};
-use super::servers::{server_pairs, site_name};
+use super::servers::{View, server_pairs, site_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -60,18 +60,19 @@ impl Rule for RewriteInheritanceLost {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
         for pair in server_pairs(ctx, base) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
             let (old_vhost, new_vhost) = (base.vhosts.vhosts[o].node, ctx.vhosts.vhosts[n].node);
-            let before = server_rewrite(base.config, old_vhost);
-            let after = server_rewrite(ctx.config, new_vhost);
+            let before = server_rewrite(&old_view, old_vhost);
+            let after = server_rewrite(&new_view, new_vhost);
             // Rules that still exist where the vhost could see them (its
             // own or the main server's) but no longer run for it.
-            let present: Vec<_> = rules_in(ctx.config, new_vhost)
+            let present: Vec<_> = rules_in(&new_view, new_vhost)
                 .into_iter()
-                .chain(rules_in(ctx.config, ctx.config.root))
+                .chain(rules_in(&new_view, ctx.config.root))
                 .collect();
             let running: Vec<String> = after.rules.iter().map(|r| r.text(ctx.config)).collect();
             let lost: Vec<_> = before

@@ -4,11 +4,11 @@ use std::collections::BTreeSet;
 
 use crate::diff::ChangeKind;
 use crate::finding::{Label, Stage};
-use crate::load::tree::{Config, NodeId};
+use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
 use super::rewrite::{Request, RewriteRule, entry_requests, hop, rules_in};
-use super::servers::{own_directives, setting};
+use super::servers::View;
 
 crate::declare_rule! {
     /// ## What it does
@@ -171,17 +171,18 @@ fn simulate(rules: &[RewriteRule], start: &str, dir: &str, document_root: &str) 
 
 /// Whether the per-directory engine is on for a `<Directory>`: its own
 /// `RewriteEngine`, else the nearest enclosing directory's.
-fn dir_engine_on(config: &Config, section: NodeId, dir: &str) -> bool {
-    let own = own_directives(config, section, &["RewriteEngine"]).pop();
+fn dir_engine_on(ctx: &Context<'_>, view: &View<'_>, section: NodeId, dir: &str) -> bool {
+    let config = ctx.config;
+    let own = view.own(section, &["RewriteEngine"]).pop();
     let inherited = || {
-        config
-            .walk_effective()
-            .into_iter()
-            .filter(|&id| config.node(id).is_section() && config.node(id).is("Directory"))
+        ctx.named("<Directory")
+            .iter()
+            .copied()
+            .filter(|&id| config.node(id).active)
             .filter_map(|id| Some((id, config.node(id).arg(0)?.trim_end_matches('/'))))
             .filter(|(id, p)| *id != section && (dir.starts_with(&format!("{p}/")) || p.is_empty()))
             .max_by_key(|(_, p)| p.len())
-            .and_then(|(id, _)| own_directives(config, id, &["RewriteEngine"]).pop())
+            .and_then(|(id, _)| view.own(id, &["RewriteEngine"]).pop())
     };
     own.or_else(inherited)
         .and_then(|id| config.node(id).arg(0))
@@ -201,6 +202,7 @@ impl RewriteLoopRisk {
             .filter_map(|id| ctx.config.enclosing_section(id))
             .filter(|&s| ctx.node(s).is("Directory"))
             .collect();
+        let view = View::candidate(ctx);
         for section in sections {
             let Some(dir) = ctx
                 .node(section)
@@ -209,12 +211,13 @@ impl RewriteLoopRisk {
             else {
                 continue;
             };
-            if dir.starts_with('~') || !dir_engine_on(ctx.config, section, &dir) {
+            if dir.starts_with('~') || !dir_engine_on(ctx, &view, section, &dir) {
                 continue;
             }
-            let rules = rules_in(ctx.config, section);
+            let rules = rules_in(&view, section);
             let vhost = ctx.config.enclosing_vhost(section);
-            let document_root = setting(ctx.config, vhost, &["DocumentRoot"])
+            let document_root = view
+                .setting(vhost, &["DocumentRoot"])
                 .and_then(|id| ctx.node(id).arg(0))
                 .unwrap_or("/var/www/html")
                 .to_string();
@@ -244,13 +247,13 @@ impl RewriteLoopRisk {
     /// not have.
     fn redirect_cycles(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let cycles = |config: &Config, map: &crate::model::vhosts::VhostMap| {
+        let cycles = |view: &View<'_>| {
             let mut out: Vec<Vec<(Request, NodeId)>> = Vec::new();
-            for vhost in 0..map.vhosts.len() {
-                for start in entry_requests(config, map, vhost) {
+            for vhost in 0..view.vhosts.vhosts.len() {
+                for start in entry_requests(view, vhost) {
                     let mut chain: Vec<(Request, NodeId)> = Vec::new();
                     let mut request = start;
-                    while let Some(step) = hop(config, map, &request) {
+                    while let Some(step) = hop(view, &request) {
                         if let Some(at) = chain.iter().position(|(r, _)| *r == request) {
                             let cycle = chain[at..].to_vec();
                             let key: BTreeSet<&Request> = cycle.iter().map(|(r, _)| r).collect();
@@ -273,11 +276,11 @@ impl RewriteLoopRisk {
             }
             out
         };
-        let known: Vec<BTreeSet<Request>> = cycles(base.config, base.vhosts)
+        let known: Vec<BTreeSet<Request>> = cycles(&View::baseline(base))
             .into_iter()
             .map(|c| c.into_iter().map(|(r, _)| r).collect())
             .collect();
-        for cycle in cycles(ctx.config, ctx.vhosts) {
+        for cycle in cycles(&View::candidate(ctx)) {
             let key: BTreeSet<Request> = cycle.iter().map(|(r, _)| r.clone()).collect();
             if known.contains(&key) {
                 continue;

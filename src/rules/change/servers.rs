@@ -10,28 +10,83 @@ use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Baseline, Context};
 
-/// Active directives named one of `names` directly in `container` (the root
-/// or a `<VirtualHost>`), in order: includes and true conditionals are
-/// flattened; nested sections — and, for the root, the vhosts — are not
-/// entered.
-pub(crate) fn own_directives(config: &Config, container: NodeId, names: &[&str]) -> Vec<NodeId> {
-    config
-        .effective(container)
-        .into_iter()
-        .filter(|&id| {
-            let n = config.node(id);
-            n.is_directive() && names.iter().any(|name| n.is(name))
-        })
-        .collect()
+/// One side of a change check: a configuration, its vhost map, and the
+/// main server's own directives and sections by name (collected once, so
+/// that looking up a main-server setting for every vhost stays cheap).
+pub(crate) struct View<'a> {
+    pub config: &'a Config,
+    pub vhosts: &'a VhostMap,
+    main: HashMap<String, Vec<NodeId>>,
 }
 
-/// The directive that sets a single-valued per-server setting (any of
-/// `names`, for a directive with an old spelling) for a vhost (`None`: the
-/// main server): its own last one, else the main server's.
-pub(crate) fn setting(config: &Config, vhost: Option<NodeId>, names: &[&str]) -> Option<NodeId> {
-    vhost
-        .and_then(|v| own_directives(config, v, names).pop())
-        .or_else(|| own_directives(config, config.root, names).pop())
+impl<'a> View<'a> {
+    fn new(config: &'a Config, vhosts: &'a VhostMap) -> View<'a> {
+        let mut main: HashMap<String, Vec<NodeId>> = HashMap::new();
+        for id in config.effective(config.root) {
+            let n = config.node(id);
+            let key = if n.is_directive() {
+                n.name.to_ascii_lowercase().to_string()
+            } else if n.is_section() && !n.is("VirtualHost") {
+                format!("<{}", n.name.to_ascii_lowercase())
+            } else {
+                continue;
+            };
+            main.entry(key).or_default().push(id);
+        }
+        View {
+            config,
+            vhosts,
+            main,
+        }
+    }
+
+    /// The candidate side.
+    pub fn candidate(ctx: &Context<'a>) -> View<'a> {
+        View::new(ctx.config, ctx.vhosts)
+    }
+
+    /// The known-good side.
+    pub fn baseline(base: &'a Baseline<'a>) -> View<'a> {
+        View::new(base.config, base.vhosts)
+    }
+
+    /// Active directives (or, with a `<` prefix, sections) named one of
+    /// `names` directly in `container` — the root or a section — in order:
+    /// includes and true conditionals are flattened; nested sections (and,
+    /// for the root, the vhosts) are not entered.
+    pub fn own(&self, container: NodeId, names: &[&str]) -> Vec<NodeId> {
+        if container == self.config.root {
+            let mut out: Vec<NodeId> = names
+                .iter()
+                .filter_map(|name| self.main.get(&name.to_ascii_lowercase()))
+                .flatten()
+                .copied()
+                .collect();
+            out.sort();
+            return out;
+        }
+        let config = self.config;
+        config
+            .effective(container)
+            .into_iter()
+            .filter(|&id| {
+                let n = config.node(id);
+                names.iter().any(|name| match name.strip_prefix('<') {
+                    Some(section) => n.is_section() && n.is(section),
+                    None => n.is_directive() && n.is(name),
+                })
+            })
+            .collect()
+    }
+
+    /// The directive that sets a single-valued per-server setting (any of
+    /// `names`, for a directive with an old spelling) for a vhost (`None`:
+    /// the main server): its own last one, else the main server's.
+    pub fn setting(&self, vhost: Option<NodeId>, names: &[&str]) -> Option<NodeId> {
+        vhost
+            .and_then(|v| self.own(v, names).pop())
+            .or_else(|| self.own(self.config.root, names).pop())
+    }
 }
 
 /// A server present on both sides: a vhost (its index in each side's map)
@@ -52,6 +107,17 @@ impl ServerPair {
     pub fn old_node(&self, base: &Baseline<'_>) -> Option<NodeId> {
         self.old.map(|i| base.vhosts.vhosts[i].node)
     }
+}
+
+/// The server pairs by their candidate side (`None`: the main server).
+pub(crate) fn counterparts(
+    ctx: &Context<'_>,
+    base: &Baseline<'_>,
+) -> HashMap<Option<usize>, ServerPair> {
+    server_pairs(ctx, base)
+        .into_iter()
+        .map(|p| (p.new, p))
+        .collect()
 }
 
 /// Whether the main server answers some listened address (one no vhost
@@ -179,7 +245,7 @@ pub(crate) fn setting_changes(
     base: &Baseline<'_>,
     names: &[&str],
 ) -> Vec<SettingChange> {
-    setting_changes_by(ctx, base, |config, vhost| setting(config, vhost, names))
+    setting_changes_by(ctx, base, |view, vhost| view.setting(vhost, names))
 }
 
 /// [`setting_changes`] with the directive in force found by `find` (for a
@@ -187,8 +253,9 @@ pub(crate) fn setting_changes(
 pub(crate) fn setting_changes_by(
     ctx: &Context<'_>,
     base: &Baseline<'_>,
-    find: impl Fn(&Config, Option<NodeId>) -> Option<NodeId>,
+    find: impl Fn(&View<'_>, Option<NodeId>) -> Option<NodeId>,
 ) -> Vec<SettingChange> {
+    let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
     let value = |config: &Config, id: Option<NodeId>| {
         id.map(|id| {
             config
@@ -200,25 +267,25 @@ pub(crate) fn setting_changes_by(
         })
     };
     let mut out: Vec<SettingChange> = Vec::new();
+    let mut groups: HashMap<(Option<NodeId>, Option<NodeId>), usize> = HashMap::new();
     for pair in server_pairs(ctx, base) {
-        let old = find(base.config, pair.old_node(base));
-        let new = find(ctx.config, pair.new_node(ctx));
+        let old = find(&old_view, pair.old_node(base));
+        let new = find(&new_view, pair.new_node(ctx));
         if value(base.config, old) == value(ctx.config, new) {
             continue;
         }
         let site = site_name(ctx.vhosts, pair.new);
-        match out.iter_mut().find(|c| c.old == old && c.new == new) {
-            Some(c) => {
-                c.servers.push(pair);
-                c.sites.push(site);
-            }
-            None => out.push(SettingChange {
+        let group = *groups.entry((old, new)).or_insert_with(|| {
+            out.push(SettingChange {
                 old,
                 new,
-                servers: vec![pair],
-                sites: vec![site],
-            }),
-        }
+                servers: Vec::new(),
+                sites: Vec::new(),
+            });
+            out.len() - 1
+        });
+        out[group].servers.push(pair);
+        out[group].sites.push(site);
     }
     out
 }

@@ -5,7 +5,9 @@ use crate::load::tree::{Config, NodeId};
 use crate::model::keys::pair_matches;
 use crate::rules::context::{Context, Rule};
 
-use super::servers::{ServerPair, server_pairs, site_name};
+use std::collections::HashSet;
+
+use super::servers::{ServerPair, View, counterparts, site_name};
 use super::tls::{CertPair, cert_pairs, tls_enabled};
 
 crate::declare_rule! {
@@ -72,25 +74,25 @@ impl Rule for SslCertKeyChanged {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let pairs = server_pairs(ctx, base);
-        let mut seen: Vec<CertPair> = Vec::new();
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
+        let pairs = counterparts(ctx, base);
+        let mut seen: HashSet<CertPair> = HashSet::new();
         for n in 0..ctx.vhosts.vhosts.len() {
-            if !tls_enabled(ctx.config, ctx.vhosts, n) {
+            if !tls_enabled(&new_view, n) {
                 continue;
             }
-            let counterpart: Option<ServerPair> = pairs.iter().copied().find(|p| p.new == Some(n));
+            let counterpart: Option<ServerPair> = pairs.get(&Some(n)).copied();
             let old_pairs = counterpart
                 .and_then(|p| p.old_node(base))
-                .map(|node| cert_pairs(base.config, node))
+                .map(|node| cert_pairs(&old_view, node))
                 .unwrap_or_default();
-            for (i, pair) in cert_pairs(ctx.config, ctx.vhosts.vhosts[n].node)
+            for (i, pair) in cert_pairs(&new_view, ctx.vhosts.vhosts[n].node)
                 .into_iter()
                 .enumerate()
             {
-                if seen.contains(&pair) {
+                if !seen.insert(pair) {
                     continue;
                 }
-                seen.push(pair);
                 let key_node = pair.key.unwrap_or(pair.cert);
                 let (cert_path, key_path) =
                     (path(ctx.config, pair.cert), path(ctx.config, key_node));

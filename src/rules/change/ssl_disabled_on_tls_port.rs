@@ -3,7 +3,7 @@
 use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
-use super::servers::{server_pairs, setting, site_name};
+use super::servers::{View, server_pairs, site_name};
 use super::tls::{https_listener, tls_enabled};
 
 crate::declare_rule! {
@@ -58,11 +58,12 @@ impl Rule for SslDisabledOnTlsPort {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
+        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
         for pair in server_pairs(ctx, base) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
-            if !tls_enabled(base.config, base.vhosts, o) || tls_enabled(ctx.config, ctx.vhosts, n) {
+            if !tls_enabled(&old_view, o) || tls_enabled(&new_view, n) {
                 continue;
             }
             let ports: Vec<u16> = ctx.vhosts.vhosts[n]
@@ -74,8 +75,8 @@ impl Rule for SslDisabledOnTlsPort {
             let Some(&port) = ports.first() else {
                 continue;
             };
-            let old_engine = setting(base.config, pair.old_node(base), &["SSLEngine"]);
-            let new_engine = setting(ctx.config, pair.new_node(ctx), &["SSLEngine"]);
+            let old_engine = old_view.setting(pair.old_node(base), &["SSLEngine"]);
+            let new_engine = new_view.setting(pair.new_node(ctx), &["SSLEngine"]);
             let cause = if !ctx.config.has_module("ssl_module") {
                 "mod_ssl is no longer loaded".to_string()
             } else if new_engine.is_some() {

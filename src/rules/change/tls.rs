@@ -6,22 +6,23 @@
 use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::{Host, VhostMap};
 
-use super::servers::{own_directives, setting};
+use super::servers::View;
 
 /// Whether mod_ssl speaks TLS on a vhost: `SSLEngine on` (its own, else the
 /// main server's); or no `SSLEngine` at all on an https listener (port 443
 /// by default, or `Listen N https`) with a certificate configured — mod_ssl
 /// 2.4 enables TLS there by itself.
-pub(crate) fn tls_enabled(config: &Config, map: &VhostMap, vhost: usize) -> bool {
-    if !config.has_module("ssl_module") {
+pub(crate) fn tls_enabled(view: &View<'_>, vhost: usize) -> bool {
+    if !view.config.has_module("ssl_module") {
         return false;
     }
-    let node = map.vhosts[vhost].node;
-    match setting(config, Some(node), &["SSLEngine"]).and_then(|id| config.node(id).arg(0)) {
+    let node = view.vhosts.vhosts[vhost].node;
+    let engine = view.setting(Some(node), &["SSLEngine"]);
+    match engine.and_then(|id| view.config.node(id).arg(0)) {
         Some(engine) => engine.eq_ignore_ascii_case("on"),
         None => {
-            https_listener(map, vhost)
-                && setting(config, Some(node), &["SSLCertificateFile"]).is_some()
+            https_listener(view.vhosts, vhost)
+                && view.setting(Some(node), &["SSLCertificateFile"]).is_some()
         }
     }
 }
@@ -280,22 +281,22 @@ pub(crate) fn tls12_cipher_string(config: &Config, id: Option<NodeId>) -> Option
 }
 
 /// The `SSLCipherSuite` that sets the TLS ≤1.2 ciphers for a vhost.
-pub(crate) fn cipher_setting(config: &Config, vhost: Option<NodeId>) -> Option<NodeId> {
+pub(crate) fn cipher_setting(view: &View<'_>, vhost: Option<NodeId>) -> Option<NodeId> {
     let is_tls12 = |id: &NodeId| {
-        let n = config.node(*id);
+        let n = view.config.node(*id);
         n.args.len() == 1 || n.arg(0).is_some_and(|p| p.eq_ignore_ascii_case("SSL"))
     };
     let last = |container: NodeId| {
-        own_directives(config, container, &["SSLCipherSuite"])
+        view.own(container, &["SSLCipherSuite"])
             .into_iter()
             .rfind(is_tls12)
     };
-    vhost.and_then(last).or_else(|| last(config.root))
+    vhost.and_then(last).or_else(|| last(view.config.root))
 }
 
 /// A certificate mod_ssl loads for a vhost and the key that goes with it
 /// (`None`: the key is in the certificate file).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct CertPair {
     pub cert: NodeId,
     pub key: Option<NodeId>,
@@ -304,10 +305,10 @@ pub(crate) struct CertPair {
 /// The certificate/key pairs of a vhost: the i-th `SSLCertificateFile`
 /// with the i-th `SSLCertificateKeyFile`, each list the vhost's own entries
 /// and, where it has fewer, the main server's (mod_ssl's merge).
-pub(crate) fn cert_pairs(config: &Config, vhost: NodeId) -> Vec<CertPair> {
+pub(crate) fn cert_pairs(view: &View<'_>, vhost: NodeId) -> Vec<CertPair> {
     let merged = |name: &str| {
-        let own = own_directives(config, vhost, &[name]);
-        let main = own_directives(config, config.root, &[name]);
+        let own = view.own(vhost, &[name]);
+        let main = view.own(view.config.root, &[name]);
         (0..own.len().max(main.len()))
             .filter_map(|i| own.get(i).or(main.get(i)).copied())
             .collect::<Vec<NodeId>>()

@@ -4,7 +4,7 @@ use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
 use super::servers::{
-    ServerPair, SettingChange, listing, report_setting, setting_changes, setting_changes_by,
+    ServerPair, SettingChange, View, listing, report_setting, setting_changes, setting_changes_by,
     site_name,
 };
 use super::tls::{
@@ -62,10 +62,9 @@ fn tls_sites(ctx: &Context<'_>, change: &SettingChange) -> Vec<String> {
     let Some(base) = ctx.baseline else {
         return Vec::new();
     };
+    let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
     let speaks_tls = |pair: &ServerPair| match (pair.old, pair.new) {
-        (Some(o), Some(n)) => {
-            tls_enabled(base.config, base.vhosts, o) && tls_enabled(ctx.config, ctx.vhosts, n)
-        }
+        (Some(o), Some(n)) => tls_enabled(&old_view, o) && tls_enabled(&new_view, n),
         _ => false,
     };
     change
@@ -77,8 +76,12 @@ fn tls_sites(ctx: &Context<'_>, change: &SettingChange) -> Vec<String> {
 }
 
 /// The public key of a candidate vhost's first certificate, when readable.
-fn certificate_key(ctx: &Context<'_>, vhost: usize) -> Option<crate::model::keys::PublicKey> {
-    let pair = cert_pairs(ctx.config, ctx.vhosts.vhosts[vhost].node)
+fn certificate_key(
+    ctx: &Context<'_>,
+    view: &View<'_>,
+    vhost: usize,
+) -> Option<crate::model::keys::PublicKey> {
+    let pair = cert_pairs(view, ctx.vhosts.vhosts[vhost].node)
         .into_iter()
         .next()?;
     let path = ctx.config.node(pair.cert).arg(0)?;
@@ -121,6 +124,7 @@ impl Rule for TlsProtocolsNarrowed {
             }
         }
         let changes = setting_changes_by(ctx, base, cipher_setting);
+        let view = View::candidate(ctx);
         for mut change in changes {
             let suites = |config, id| {
                 tls12_cipher_string(config, id).and_then(|spec| intermediate_suites(&spec))
@@ -133,7 +137,11 @@ impl Rule for TlsProtocolsNarrowed {
             };
             // Only the suites the site's own certificate can use count.
             change.servers.retain(|pair| {
-                let usable = suites_for(pair.new.and_then(|n| certificate_key(ctx, n)).as_ref());
+                let usable = suites_for(
+                    pair.new
+                        .and_then(|n| certificate_key(ctx, &view, n))
+                        .as_ref(),
+                );
                 old & usable != 0 && new & usable == 0
             });
             let sites = tls_sites(ctx, &change);
