@@ -76,14 +76,16 @@ impl Rule for BlanketRedirectAdded {
                 continue;
             }
             let mut looping = Vec::new();
-            let mut upgrades = true;
+            // Whether every name is only sent to its https twin.
+            let mut upgrades: Option<bool> = None;
             for request in entry_requests(&new_view, n) {
                 let Some(first) = hop(&new_view, &request) else {
                     continue;
                 };
-                upgrades &= first.next.scheme == "https"
+                let upgrade = first.next.scheme == "https"
                     && request.scheme == "http"
                     && first.next.host == request.host;
+                upgrades = Some(upgrades.unwrap_or(true) && upgrade);
                 if hop(&new_view, &first.next).is_some_and(|second| second.vhost == n) {
                     looping.push(request.host.clone());
                 }
@@ -98,7 +100,7 @@ impl Rule for BlanketRedirectAdded {
                     ),
                     Severity::Error,
                 )
-            } else if upgrades {
+            } else if upgrades == Some(true) {
                 continue;
             } else {
                 (

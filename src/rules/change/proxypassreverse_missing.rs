@@ -9,8 +9,9 @@ use super::servers::View;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a new or changed `ProxyPass` whose backend no `ProxyPassReverse` of the same
-    /// server (its own, its `<Location>`s', or the main server's) covers.
+    /// Reports a new or changed `ProxyPass` to an HTTP, AJP or balancer backend that no
+    /// `ProxyPassReverse` of the same server (its own, its `<Location>`s', or the main
+    /// server's) covers.
     ///
     /// ## Why is this risky?
     /// Backends answer redirects with their own address: `Location: http://127.0.0.1:8081/login`.
@@ -43,6 +44,16 @@ crate::declare_rule! {
 
 pub struct ProxypassreverseMissing;
 
+/// Whether a backend speaks a protocol whose redirects carry a `Location`
+/// header for httpd to rewrite (not WebSocket, FastCGI, SCGI …).
+fn answers_with_redirects(url: &str) -> bool {
+    let url = url.rsplit('|').next().unwrap_or(url);
+    let scheme = url.split("://").next().unwrap_or_default();
+    ["http", "https", "balancer", "ajp", "h2", "h2c"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme))
+}
+
 impl Rule for ProxypassreverseMissing {
     fn meta(&self) -> &'static crate::rules::RuleMeta {
         &PROXYPASSREVERSE_MISSING
@@ -64,6 +75,9 @@ impl Rule for ProxypassreverseMissing {
                 continue;
             };
             let Some(url) = &route.url else { continue };
+            if !answers_with_redirects(url) {
+                continue;
+            }
             let vhost = ctx.config.enclosing_vhost(id);
             let reverse = ProxyTable::of(&view, vhost, "ProxyPassReverse");
             let covered = reverse
