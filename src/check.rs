@@ -2,10 +2,13 @@
 //! loader's own findings plus every rule's, suppressions applied, sorted by
 //! file (in reading order) and position.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use rayon::prelude::*;
 
 use crate::diff::{self, Change};
-use crate::finding::{Finding, Severity};
+use crate::finding::{BaselineState, Finding, Severity};
 use crate::load::tree::Config;
 use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, TargetFacts};
@@ -27,12 +30,84 @@ pub fn check(config: &Config, facts: &dyn TargetFacts) -> Vec<Finding> {
 }
 
 /// Runs every rule over the candidate `config`, comparing it with the
-/// known-good `baseline` when there is one.
+/// known-good `baseline` when there is one. Then each finding is marked new
+/// or unchanged: the baseline is checked on its own too, and a candidate
+/// finding the baseline already had (see [`fingerprint`]) is unchanged — a
+/// pre-commit hook or a pull-request gate judges what the change brings, not
+/// what the known-good configuration already carried.
 pub fn check_change(
     config: &Config,
     baseline: Option<&Config>,
     facts: &dyn TargetFacts,
 ) -> Checked {
+    let (mut checked, known) = rayon::join(
+        || check_against(config, baseline, facts),
+        || baseline.map(|b| check_against(b, None, facts)),
+    );
+    if let Some(known) = known {
+        mark_baseline_state(&mut checked, &known);
+    }
+    checked
+}
+
+/// Marks each finding of `checked` unchanged when `known` (the baseline
+/// checked alone) has one with the same fingerprint, new otherwise; equal
+/// fingerprints pair off one to one.
+fn mark_baseline_state(checked: &mut Checked, known: &Checked) {
+    let mut remaining: HashMap<Fingerprint, usize> = HashMap::new();
+    for f in &known.findings {
+        *remaining.entry(fingerprint(f, &known.sources)).or_default() += 1;
+    }
+    for f in &mut checked.findings {
+        let state = match remaining.get_mut(&fingerprint(f, &checked.sources)) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                BaselineState::Unchanged
+            }
+            _ => BaselineState::New,
+        };
+        f.baseline_state = Some(state);
+    }
+}
+
+/// What identifies a finding across two versions of a configuration whose
+/// lines moved: the rule, the file as the configuration names it, the text
+/// the finding points at, the whole line around it, and the message with
+/// digits blurred (messages quote line numbers).
+type Fingerprint = (&'static str, PathBuf, String, String, String);
+
+fn fingerprint(f: &Finding, sources: &SourceSet) -> Fingerprint {
+    let file = sources.get(f.primary.file);
+    let text = &file.text;
+    let start = (f.primary.range.start as usize).min(text.len());
+    let end = (f.primary.range.end as usize).clamp(start, text.len());
+    let line_start = text[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| end + i);
+    let blurred: String = f
+        .message
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
+    (
+        f.rule.code,
+        file.config_path.clone(),
+        String::from_utf8_lossy(&text[start..end]).into_owned(),
+        String::from_utf8_lossy(&text[line_start..line_end])
+            .trim()
+            .to_string(),
+        blurred,
+    )
+}
+
+/// One configuration's pipeline: loader findings, every rule (the change
+/// rules only with a baseline), suppressions, sorted.
+fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetFacts) -> Checked {
     let vhosts = VhostMap::build(config);
     let index = NodeIndex::build(config);
     let mut sources = config.sources.clone();
@@ -131,28 +206,39 @@ fn find_htaccess(
         })
         .find_map(|id| config.node(id).arg(0).map(str::to_string))
         .unwrap_or_else(|| ".htaccess".to_string());
-    let mut out = Vec::new();
-    for root in served_dirs(config) {
-        let Ok(files) = facts.find_files(&root, &name) else {
-            continue;
-        };
-        for path in files {
-            let Ok(Some(bytes)) = facts.read(&path) else {
-                continue;
+    // Walking thousands of document roots is I/O-bound: the roots are walked
+    // and their files parsed in parallel, then added in the roots' order so
+    // the report does not depend on scheduling.
+    let found: Vec<Vec<(String, Vec<u8>, crate::syntax::Parsed)>> = served_dirs(config)
+        .par_iter()
+        .map(|root| {
+            let Ok(files) = facts.find_files(root, &name) else {
+                return Vec::new();
             };
-            let parsed = crate::syntax::parse(&bytes, &crate::syntax::ParseOptions::htaccess());
-            let file = sources.add(
-                crate::source::SourceFile::new(facts.display_path(&path), bytes)
-                    .with_config_path(&path),
-            );
-            let dir = path.rsplit_once('/').map_or("/", |(d, _)| d).to_string();
-            out.push(HtaccessFile {
-                path,
-                dir,
-                file,
-                parsed,
-            });
-        }
+            files
+                .into_iter()
+                .filter_map(|path| {
+                    let bytes = facts.read(&path).ok().flatten()?;
+                    let parsed =
+                        crate::syntax::parse(&bytes, &crate::syntax::ParseOptions::htaccess());
+                    Some((path, bytes, parsed))
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (path, bytes, parsed) in found.into_iter().flatten() {
+        let file = sources.add(
+            crate::source::SourceFile::new(facts.display_path(&path), bytes)
+                .with_config_path(&path),
+        );
+        let dir = path.rsplit_once('/').map_or("/", |(d, _)| d).to_string();
+        out.push(HtaccessFile {
+            path,
+            dir,
+            file,
+            parsed,
+        });
     }
     out
 }

@@ -19,7 +19,8 @@
 //! Then, per case:
 //!
 //! - apachelint **rejects** when it reports a finding of severity `error` that
-//!   is not `latent`, or exits 2 (could not check);
+//!   is not `latent` and not a start-up failure (stage `startup`: `-t` passes
+//!   those by definition), or exits 2 (could not check);
 //! - for a case httpd rejects at a file and line, apachelint **names httpd's
 //!   first location** when one such finding's `httpd` echo (or, without an
 //!   echo, its own `config_path`/`file` and `line`) is httpd's `first_error`
@@ -402,7 +403,8 @@ fn run_check(tree: &Tree) -> Outcome {
     };
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
     for f in &findings {
-        let error = f["severity"] == "error" && f["latent"] != true;
+        // A start-up failure is one `-t` does not see: not a `-t` verdict.
+        let error = f["severity"] == "error" && f["latent"] != true && f["stage"] != "startup";
         if !error {
             outcome.others += 1;
             continue;

@@ -28,9 +28,11 @@
 //! define, `#! env NAME=VALUE` sets a variable, `#! file PATH SIZE` declares
 //! a target file of SIZE bytes (for checks of certificates and log
 //! directories; the fixture's own files are target files too), `#! dir
-//! PATH` an empty directory, `#! files-unknown` makes every target file
-//! unknown (a checkout without them), `#! checkout` makes the files a
-//! checkout of the configuration (repository mode) rather than the target.
+//! PATH` an empty directory, `#! pem PATH NAME` a target file holding
+//! `tests/pki/NAME` (certificates and keys), `#! files-unknown` makes every
+//! target file unknown (a checkout without them), `#! checkout` makes the
+//! files a checkout of the configuration (repository mode) rather than the
+//! target.
 //! The modules of Debian's stock configuration are loaded first (as `-C`
 //! LoadModule lines) unless the fixture says `#! bare`.
 //!
@@ -108,6 +110,12 @@ fn parse_fixture(text: &str) -> Fixture {
                     mem = mem.file(path, "x".repeat(size));
                 }
                 Some("dir") => mem = mem.dir(words.next().expect("dir PATH")),
+                Some("pem") => {
+                    let path = words.next().expect("pem PATH NAME");
+                    let name = words.next().expect("pem PATH NAME");
+                    let pki = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pki");
+                    mem = mem.file(path, fs::read(pki.join(name)).expect("tests/pki file"));
+                }
                 Some("files-unknown") => files_unknown = true,
                 Some("checkout") => checkout = true,
                 Some("bare") => bare = true,

@@ -25,7 +25,7 @@ fn scenarios_dir() -> PathBuf {
 fn rule_for_slug(slug: &str) -> &str {
     match slug {
         "allowoverride-changed" => "allowoverride-breaks-htaccess",
-        "module-removed-while-used" => "directive-module-not-loaded",
+        "options-indexes" => "options-indexes-exposed",
         other => other,
     }
 }

@@ -50,6 +50,14 @@ pub fn between(
             let diff = TextDiff::from_lines(old_text.as_str(), new_text.as_str());
             let _ = writeln!(out, "--- {} (known-good)", display(old_config, o));
             let _ = writeln!(out, "+++ {} (candidate)", display(new_config, n));
+            let same_file = old_config.config_path(old_config.node(o).span.file)
+                == new_config.config_path(new_config.node(n).span.file);
+            if !same_file {
+                // Two different files: a text diff between them says nothing.
+                push_lines(&mut out, '-', &old_text, old_lines);
+                push_lines(&mut out, '+', &new_text, new_lines);
+                return Some(out);
+            }
             let mut any = false;
             for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
                 let touches = hunk.ops().iter().any(|op| {

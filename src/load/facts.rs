@@ -58,25 +58,30 @@ impl TargetFacts for VfsFacts<'_> {
         const MAX_DEPTH: usize = 16;
         const MAX_ENTRIES: usize = 50_000;
         let root = self.absolute(dir);
+        let (resolved_root, root_entries) = match self.vfs.read_dir(&root) {
+            Ok(listing) => listing,
+            Err(VfsError::Outside | VfsError::Io(_)) => return Err(Unknown),
+            Err(_) => return Ok(Vec::new()),
+        };
         let mut found = Vec::new();
-        let mut stack = vec![(root, 0usize)];
+        // (path as shown, resolved path, its entries, depth)
+        let mut stack = vec![(root, resolved_root, root_entries, 0usize)];
         let mut seen = 0usize;
-        while let Some((d, depth)) = stack.pop() {
-            let entries = match self.vfs.read_dir(&d) {
-                Ok((_, entries)) => entries,
-                Err(VfsError::Outside) | Err(VfsError::Io(_)) if depth == 0 => return Err(Unknown),
-                Err(_) => continue,
-            };
+        while let Some((shown, resolved, entries, depth)) = stack.pop() {
             for e in entries {
                 seen += 1;
                 if seen > MAX_ENTRIES {
                     break;
                 }
-                let p = d.join(&e.name);
                 match e.kind {
-                    EntryKind::Dir if depth < MAX_DEPTH => stack.push((p, depth + 1)),
+                    EntryKind::Dir if depth < MAX_DEPTH => {
+                        let child = resolved.join(&e.name);
+                        if let Ok(child_entries) = self.vfs.read_resolved_dir(&child) {
+                            stack.push((shown.join(&e.name), child, child_entries, depth + 1));
+                        }
+                    }
                     EntryKind::File | EntryKind::Symlink if e.name == name => {
-                        found.push(p.display().to_string())
+                        found.push(shown.join(&e.name).display().to_string())
                     }
                     _ => {}
                 }

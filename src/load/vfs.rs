@@ -308,8 +308,16 @@ impl Vfs {
         if dir.meta.kind != EntryKind::Dir {
             return Err(VfsError::NotADirectory);
         }
-        let entries = self.backend.read_dir(&self.map(&dir.path)?)?;
+        let entries = self.read_resolved_dir(&dir.path)?;
         Ok((dir.path, entries))
+    }
+
+    /// Entries of a directory whose path is already resolved: one a
+    /// [`Vfs::read_dir`] returned, or a `Dir` entry (not a symlink) listed in
+    /// one. Walking a tree this way resolves each directory once instead of
+    /// every component of every path again.
+    pub fn read_resolved_dir(&self, resolved: &Path) -> Result<Vec<DirEntry>, VfsError> {
+        Ok(self.backend.read_dir(&self.map(resolved)?)?)
     }
 
     /// Reads a regular file, following symlinks. Never opens anything else

@@ -560,7 +560,7 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 
 /// Case-insensitive optimal-string-alignment distance, or `None` if it
 /// exceeds `cutoff` or either input is longer than [`SUGGEST_MAX_LEN`].
-fn edit_distance(left: &[u8], right: &[u8], cutoff: usize) -> Option<usize> {
+pub(crate) fn edit_distance(left: &[u8], right: &[u8], cutoff: usize) -> Option<usize> {
     if left.len() > SUGGEST_MAX_LEN || right.len() > SUGGEST_MAX_LEN {
         return None;
     }

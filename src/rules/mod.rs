@@ -15,6 +15,8 @@ pub mod context;
 pub mod hygiene;
 pub mod load;
 pub mod registry;
+pub mod security;
+pub mod selection;
 pub mod syntax;
 pub mod validity;
 

@@ -1,12 +1,12 @@
 //! `AL225` allowoverride-breaks-htaccess.
 
 use crate::finding::{Severity, Stage};
-use crate::load::cond;
 use crate::model::overrides::{Overrides, class_names, overrides_for};
 use crate::model::registry;
 use crate::rules::context::{Context, HtaccessFile, Rule};
 use crate::source::Span;
-use crate::syntax::{Node, SectionKind};
+
+use super::perdir::{Origin, htaccess_directives, is_served, sides, walk_htaccess};
 
 crate::declare_rule! {
     /// ## What it does
@@ -14,7 +14,9 @@ crate::declare_rule! {
     /// every directive in them against the `AllowOverride` (and `AllowOverrideList`) in force
     /// for their directory. Reports each directory whose `.htaccess` uses a directive the
     /// overrides forbid — and, with a known-good version, the `AllowOverride` change that
-    /// caused it.
+    /// caused it. With a known-good version it also reports a `.htaccess` file that the
+    /// known-good configuration read and acted on and that the candidate no longer reads at
+    /// all (`AllowOverride None`).
     ///
     /// ## Why is this risky?
     /// httpd reads `.htaccess` files per request, not at start-up, so `apache2 -t` passes and
@@ -22,7 +24,9 @@ crate::declare_rule! {
     /// Server Error** (`.htaccess: RewriteEngine not allowed here`). A well-meant hardening of
     /// `AllowOverride All` to `AllowOverride AuthConfig Indexes` takes down an application
     /// whose `.htaccess` routes with mod_rewrite — it looks like the application or its
-    /// database failing.
+    /// database failing. `AllowOverride None` (CIS 4.4) is quieter and just as bad: httpd stops
+    /// reading the file, so its routing (every pretty URL now 404), redirects, access rules and
+    /// security headers silently disappear.
     ///
     /// ## Example
     /// ```apache
@@ -62,65 +66,32 @@ struct Refused {
     needs: Option<u32>,
 }
 
-/// Walks `.htaccess` nodes, evaluating `<IfModule>`/`<IfDefine>` with the
-/// candidate's modules and defines, and collects what httpd would refuse.
-fn refused(
-    ctx: &Context<'_>,
-    file: &HtaccessFile,
-    nodes: &[Node],
-    overrides: &Overrides,
-    src: &[u8],
-    out: &mut Vec<Refused>,
-) {
-    for node in nodes {
-        match node {
-            Node::Comment(_) => {}
-            Node::Section(section) => {
-                if section.kind == SectionKind::Conditional {
-                    let raw = section.open.raw_args(src);
-                    let holds = match cond::CondKind::of(section.name()) {
-                        Some(cond::CondKind::IfModule) => cond::parse_test(raw).is_ok_and(|t| {
-                            let loaded = ctx.config.modules.iter().any(|m| {
-                                m.identifier == t.subject
-                                    || m.source.as_deref() == Some(t.subject.as_str())
-                            });
-                            loaded != t.negated
-                        }),
-                        Some(cond::CondKind::IfDefine) => cond::parse_test(raw)
-                            .is_ok_and(|t| ctx.config.vars.is_defined(&t.subject) != t.negated),
-                        _ => true,
-                    };
-                    if !holds {
-                        continue;
-                    }
-                }
-                refused(ctx, file, section.children(), overrides, src, out);
-            }
-            Node::Directive(d) => {
-                let name = d.name.value.to_string();
-                let specs = ctx.loaded_specs(&name);
-                let span = Span::new(file.file, d.name.range);
-                match specs.first() {
-                    None if !overrides.nonfatal_unknown => out.push(Refused {
+/// Collects what httpd would refuse in a `.htaccess` file, with the
+/// candidate's modules and defines deciding its conditionals.
+fn refused(ctx: &Context<'_>, file: &HtaccessFile, overrides: &Overrides, out: &mut Vec<Refused>) {
+    walk_htaccess(ctx.config, &file.parsed.nodes, &mut |d| {
+        let name = d.name.value.to_string();
+        let specs = ctx.loaded_specs(&name);
+        let span = Span::new(file.file, d.name.range);
+        match specs.first() {
+            None if !overrides.nonfatal_unknown => out.push(Refused {
+                name,
+                span,
+                needs: None,
+            }),
+            None => {}
+            Some(spec) => {
+                let needs = spec.req_override.0;
+                if !overrides.allows(&name, needs) && !overrides.nonfatal_override {
+                    out.push(Refused {
                         name,
                         span,
-                        needs: None,
-                    }),
-                    None => {}
-                    Some(spec) => {
-                        let needs = spec.req_override.0;
-                        if !overrides.allows(&name, needs) && !overrides.nonfatal_override {
-                            out.push(Refused {
-                                name,
-                                span,
-                                needs: Some(needs),
-                            });
-                        }
-                    }
+                        needs: Some(needs),
+                    });
                 }
             }
         }
-    }
+    });
 }
 
 impl Rule for AllowOverrideBreaksHtaccess {
@@ -133,11 +104,11 @@ impl Rule for AllowOverrideBreaksHtaccess {
         for file in files {
             let overrides = overrides_for(ctx.config, &file.dir);
             if !overrides.reads_htaccess() {
+                no_longer_read(ctx, file, &overrides);
                 continue;
             }
             let mut out = Vec::new();
-            let text = file_text(ctx, file);
-            refused(ctx, file, &file.parsed.nodes, &overrides, &text, &mut out);
+            refused(ctx, file, &overrides, &mut out);
             if out.is_empty() {
                 continue;
             }
@@ -225,11 +196,65 @@ impl Rule for AllowOverrideBreaksHtaccess {
     }
 }
 
-/// The bytes of a `.htaccess` file from the report's sources.
-fn file_text(ctx: &Context<'_>, file: &HtaccessFile) -> Vec<u8> {
-    ctx.facts
-        .read(&file.path)
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+/// With a known-good version: reports a `.htaccess` file the known-good
+/// configuration read (and acted on) that the candidate no longer reads.
+fn no_longer_read(ctx: &mut Context<'_>, file: &HtaccessFile, overrides: &Overrides) {
+    let Some((old_side, new_side)) = sides(ctx) else {
+        return;
+    };
+    // A directory no site serves any more is another rule's finding.
+    if !is_served(&old_side, &file.dir) || !is_served(&new_side, &file.dir) {
+        return;
+    }
+    let base = old_side.config;
+    let old = overrides_for(base, &file.dir);
+    if !old.reads_htaccess() {
+        return;
+    }
+    let read = htaccess_directives(base, file, &old);
+    if read.applied.is_empty() || !read.refused.is_empty() {
+        return;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for s in &read.applied {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(s.name)) {
+            names.push(s.name);
+        }
+    }
+    let name = file.path.rsplit('/').next().unwrap_or(".htaccess");
+    let allowed = class_names(overrides.classes);
+    let message = format!(
+        "requests below {} silently lose what its {name} does ({}): `AllowOverride {allowed}` stops httpd reading it",
+        file.dir,
+        names.join(", ")
+    );
+    let new_node = overrides.source.map(|id| (id, ctx.node(id).span));
+    let old_node = old.source.map(|id| (id, base.node(id).span));
+    let f = ctx.report_change(new_node, old_node, message);
+    f.severity = Severity::Error;
+    f.stage = Stage::Request;
+    f.primary_label = Some(format!("{name} files are no longer read here"));
+    for s in read.applied.iter().take(3) {
+        if let Origin::Htaccess(_, span) = s.origin {
+            f.labels.push(crate::finding::Label {
+                span,
+                message: format!("`{}` no longer applies", s.name),
+            });
+        }
+    }
+    f.help = Some(format!(
+        "keep the classes the file needs (`AllowOverride {}`), or move its directives into the <Directory> block before turning overrides off",
+        class_names(
+            read.applied
+                .iter()
+                .fold(0, |acc, s| acc | needed_class(s.name))
+        )
+    ));
+}
+
+/// The override class a directive needs in `.htaccess`.
+fn needed_class(name: &str) -> u32 {
+    registry::lookup(name)
+        .first()
+        .map_or(0, |spec| spec.req_override.0 & registry::OR_ALL)
 }

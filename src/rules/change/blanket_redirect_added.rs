@@ -3,8 +3,8 @@
 use crate::finding::{Severity, Stage};
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::{listing, sides, site_url, sites};
 use super::rewrite::{blanket_redirect, entry_requests, hop};
-use super::servers::{View, listing, server_pairs, site_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -64,33 +64,35 @@ impl Rule for BlanketRedirectAdded {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        for pair in server_pairs(ctx, base) {
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        for pair in sites(&old_side, &new_side) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
-            let Some(redirect) = blanket_redirect(&new_view, ctx.vhosts.vhosts[n].node) else {
+            let Some(redirect) = blanket_redirect(&new_side, ctx.vhosts.vhosts[n].node) else {
                 continue;
             };
-            if blanket_redirect(&old_view, base.vhosts.vhosts[o].node).is_some() {
+            if blanket_redirect(&old_side, base.vhosts.vhosts[o].node).is_some() {
                 continue;
             }
             let mut looping = Vec::new();
             // Whether every name is only sent to its https twin.
             let mut upgrades: Option<bool> = None;
-            for request in entry_requests(&new_view, n) {
-                let Some(first) = hop(&new_view, &request) else {
+            for request in entry_requests(&new_side, n) {
+                let Some(first) = hop(&new_side, &request) else {
                     continue;
                 };
                 let upgrade = first.next.scheme == "https"
                     && request.scheme == "http"
                     && first.next.host == request.host;
                 upgrades = Some(upgrades.unwrap_or(true) && upgrade);
-                if hop(&new_view, &first.next).is_some_and(|second| second.vhost == n) {
+                if hop(&new_side, &first.next).is_some_and(|second| second.vhost == n) {
                     looping.push(request.host.clone());
                 }
             }
-            let site = site_name(ctx.vhosts, Some(n));
+            let site = site_url(&new_side, Some(n), "");
             let (message, severity) = if !looping.is_empty() {
                 (
                     format!(

@@ -4,7 +4,8 @@ use crate::finding::{Severity, Stage};
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 
-use super::servers::View;
+use super::perdir::{Side, sides};
+use super::servers::setting;
 use crate::rules::validity::{MpmLimits, mpm_limits};
 
 crate::declare_rule! {
@@ -90,10 +91,10 @@ fn changed_setting(
 }
 
 /// `MaxConnectionsPerChild` (0: never recycle).
-fn connections(view: &View<'_>) -> (u64, Option<NodeId>) {
-    let id = view.setting(None, MAX_CONNECTIONS);
+fn connections(side: &Side<'_>) -> (u64, Option<NodeId>) {
+    let id = setting(side, None, MAX_CONNECTIONS);
     let n = id
-        .and_then(|id| view.config.node(id).arg(0))
+        .and_then(|id| side.config.node(id).arg(0))
         .and_then(|v| v.parse::<u64>().ok())
         .filter(|&n| n > 0)
         .unwrap_or(u64::MAX);
@@ -127,8 +128,11 @@ impl Rule for CapacitySlashed {
                 old.max_workers
             ));
         }
-        let (old, old_id) = connections(&View::baseline(base));
-        let (new, new_id) = connections(&View::candidate(ctx));
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        let (old, old_id) = connections(&old_side);
+        let (new, new_id) = connections(&new_side);
         if new < 1000 && new * 2 < old {
             let new_side = new_id.map(|id| (id, ctx.node(id).span));
             let old_side = old_id.map(|id| (id, base.config.node(id).span));

@@ -4,8 +4,9 @@ use crate::finding::{Label, Stage};
 use crate::model::vhosts::VhostMap;
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::{Side, listing, sides};
 use super::rewrite::{Redirect, names, parse_target, redirects};
-use super::servers::{View, counterparts, listing};
+use super::servers::counterparts;
 use super::tls::tls_enabled;
 use super::vhost_label;
 
@@ -62,7 +63,7 @@ pub struct HttpsRedirectWithoutTlsVhost;
 
 /// What a browser finds at `https://host:port/`: `None` when a TLS vhost
 /// serves the name, else why not (and the vhost that answers instead).
-fn tls_problem(view: &View<'_>, host: &str, port: u16) -> Option<(String, Option<usize>)> {
+fn tls_problem(view: &Side<'_>, host: &str, port: u16) -> Option<(String, Option<usize>)> {
     let map = view.vhosts;
     if !map.listens.iter().any(|l| l.port == port) {
         return Some((format!("nothing listens on port {port}"), None));
@@ -114,30 +115,32 @@ impl Rule for HttpsRedirectWithoutTlsVhost {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        let pairs = counterparts(ctx, base);
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        let pairs = counterparts(&old_side, &new_side);
         for n in 0..ctx.vhosts.vhosts.len() {
-            if tls_enabled(&new_view, n) {
+            if tls_enabled(&new_side, n) {
                 continue;
             }
             let old = pairs.get(&Some(n)).and_then(|p| p.old);
             let old_redirects = old
-                .map(|o| redirects(&old_view, base.vhosts.vhosts[o].node))
+                .map(|o| redirects(&old_side, base.vhosts.vhosts[o].node))
                 .unwrap_or_default();
-            for redirect in redirects(&new_view, ctx.vhosts.vhosts[n].node) {
+            for redirect in redirects(&new_side, ctx.vhosts.vhosts[n].node) {
                 // The same redirect in the known-good vhost, and what its
                 // targets met there.
                 let before = old.zip(old_redirects.iter().find(|r| r.url == redirect.url));
                 let mut problems = Vec::new();
                 for (name, host, port) in https_targets(ctx.vhosts, n, &redirect) {
-                    let Some(problem) = tls_problem(&new_view, &host, port) else {
+                    let Some(problem) = tls_problem(&new_side, &host, port) else {
                         continue;
                     };
                     let known = before.is_some_and(|(o, r)| {
                         https_targets(base.vhosts, o, r)
                             .iter()
                             .any(|(_, h, p)| *h == host && *p == port)
-                            && tls_problem(&old_view, &host, port).is_some()
+                            && tls_problem(&old_side, &host, port).is_some()
                     });
                     if !known {
                         problems.push((name, host, port, problem));
@@ -169,7 +172,7 @@ impl Rule for HttpsRedirectWithoutTlsVhost {
                     },
                 );
                 let span = ctx.node(redirect.node).span;
-                let old_side = before.map(|(_, r)| (r.node, base.config.node(r.node).span));
+                let was = before.map(|(_, r)| (r.node, base.config.node(r.node).span));
                 let instead_label = instead.map(|v| {
                     let node = ctx.vhosts.vhosts[v].node;
                     Label {
@@ -177,7 +180,7 @@ impl Rule for HttpsRedirectWithoutTlsVhost {
                         message: format!("answers https://{host}/ now"),
                     }
                 });
-                let f = ctx.report_change(Some((redirect.node, span)), old_side, message);
+                let f = ctx.report_change(Some((redirect.node, span)), was, message);
                 f.stage = Stage::Request;
                 f.labels.extend(instead_label);
                 f.help = Some(format!(

@@ -5,12 +5,27 @@
 //! each finding points at the candidate, with the known-good side as a
 //! related "was here" span and the diff of the edit.
 
+mod access;
+mod access_loosened;
+mod access_tightened;
 mod allowoverride_breaks_htaccess;
 mod blanket_redirect_added;
 mod capacity_slashed;
+mod config_silently_disabled;
 mod default_vhost_changed;
+mod define_changed;
+mod directoryindex_narrowed;
+mod documentroot_changed;
+mod hsts_escalated;
 mod https_redirect_without_tls_vhost;
+mod include_set_changed;
 mod listen_removed;
+mod logging_removed;
+mod module_removed_while_used;
+mod modules;
+mod mpm_changed;
+mod options_indexes_exposed;
+mod perdir;
 mod proxy;
 mod proxypass_backend_changed;
 mod proxypass_shadowed;
@@ -20,6 +35,8 @@ mod request_limit_reduced;
 mod rewrite;
 mod rewrite_inheritance_lost;
 mod rewrite_loop_risk;
+mod runtime_identity_changed;
+mod security_header_removed;
 mod servername_alias_removed;
 mod servername_collision;
 mod servers;
@@ -32,16 +49,28 @@ mod traffic_rerouted;
 mod vhost_address_not_listened;
 mod vhost_removed;
 
+pub use access_loosened::{ACCESS_LOOSENED, AccessLoosened};
+pub use access_tightened::{ACCESS_TIGHTENED, AccessTightened};
 pub use allowoverride_breaks_htaccess::{
     ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess,
 };
 pub use blanket_redirect_added::{BLANKET_REDIRECT_ADDED, BlanketRedirectAdded};
 pub use capacity_slashed::{CAPACITY_SLASHED, CapacitySlashed};
+pub use config_silently_disabled::{CONFIG_SILENTLY_DISABLED, ConfigSilentlyDisabled};
 pub use default_vhost_changed::{DEFAULT_VHOST_CHANGED, DefaultVhostChanged};
+pub use define_changed::{DEFINE_CHANGED, DefineChanged};
+pub use directoryindex_narrowed::{DIRECTORYINDEX_NARROWED, DirectoryindexNarrowed};
+pub use documentroot_changed::{DOCUMENTROOT_CHANGED, DocumentrootChanged};
+pub use hsts_escalated::{HSTS_ESCALATED, HstsEscalated};
 pub use https_redirect_without_tls_vhost::{
     HTTPS_REDIRECT_WITHOUT_TLS_VHOST, HttpsRedirectWithoutTlsVhost,
 };
+pub use include_set_changed::{INCLUDE_SET_CHANGED, IncludeSetChanged};
 pub use listen_removed::{LISTEN_REMOVED, ListenRemoved};
+pub use logging_removed::{LOGGING_REMOVED, LoggingRemoved};
+pub use module_removed_while_used::{MODULE_REMOVED_WHILE_USED, ModuleRemovedWhileUsed};
+pub use mpm_changed::{MPM_CHANGED, MpmChanged};
+pub use options_indexes_exposed::{OPTIONS_INDEXES_EXPOSED, OptionsIndexesExposed};
 pub use proxypass_backend_changed::{PROXYPASS_BACKEND_CHANGED, ProxypassBackendChanged};
 pub use proxypass_shadowed::{PROXYPASS_SHADOWED, ProxypassShadowed};
 pub use proxypass_slash_mismatch::{PROXYPASS_SLASH_MISMATCH, ProxypassSlashMismatch};
@@ -49,6 +78,8 @@ pub use proxypassreverse_missing::{PROXYPASSREVERSE_MISSING, ProxypassreverseMis
 pub use request_limit_reduced::{REQUEST_LIMIT_REDUCED, RequestLimitReduced};
 pub use rewrite_inheritance_lost::{REWRITE_INHERITANCE_LOST, RewriteInheritanceLost};
 pub use rewrite_loop_risk::{REWRITE_LOOP_RISK, RewriteLoopRisk};
+pub use runtime_identity_changed::{RUNTIME_IDENTITY_CHANGED, RuntimeIdentityChanged};
+pub use security_header_removed::{SECURITY_HEADER_REMOVED, SecurityHeaderRemoved};
 pub use servername_alias_removed::{SERVERNAME_ALIAS_REMOVED, ServernameAliasRemoved};
 pub use servername_collision::{SERVERNAME_COLLISION, ServernameCollision};
 pub use ssl_cert_key_changed::{SSL_CERT_KEY_CHANGED, SslCertKeyChanged};

@@ -10,7 +10,7 @@
 
 use crate::load::tree::{Config, NodeId};
 
-use super::servers::View;
+use super::perdir::{Side, named_in};
 
 /// One `ProxyPass`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,17 +87,17 @@ pub(crate) fn route_of(config: &Config, id: NodeId) -> Option<ProxyRoute> {
 impl ProxyTable {
     /// The routes of a server (`vhost`: its `<VirtualHost>` node; `None`:
     /// the main server) for `name` (`ProxyPass` or `ProxyPassReverse`).
-    pub fn of(view: &View<'_>, vhost: Option<NodeId>, name: &str) -> ProxyTable {
-        let config = view.config;
+    pub fn of(side: &Side<'_>, vhost: Option<NodeId>, name: &str) -> ProxyTable {
+        let config = side.config;
         let containers: Vec<NodeId> = std::iter::once(config.root).chain(vhost).collect();
         let mut table = ProxyTable::default();
         for &container in &containers {
-            for id in view.own(container, &[name]) {
+            for id in named_in(side, container, &[name]) {
                 table.server.extend(route_of(config, id));
             }
-            for section in view.own(container, &["<Location"]) {
+            for section in named_in(side, container, &["<Location"]) {
                 // The last one inside a section wins.
-                let last = view.own(section, &[name]).pop();
+                let last = named_in(side, section, &[name]).pop();
                 table
                     .location
                     .extend(last.and_then(|id| route_of(config, id)));

@@ -1,10 +1,13 @@
 //! `AL219` proxypass-backend-changed.
 
+use std::collections::HashSet;
+
 use crate::finding::{Severity, Stage};
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::{sides, site_url, sites};
 use super::proxy::{ProxyTable, backend};
-use super::servers::{View, server_pairs, site_url};
+use super::servers::vhost_node;
 
 crate::declare_rule! {
     /// ## What it does
@@ -54,11 +57,13 @@ impl Rule for ProxypassBackendChanged {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        let mut seen = Vec::new();
-        for pair in server_pairs(ctx, base) {
-            let old_table = ProxyTable::of(&old_view, pair.old_node(base), "ProxyPass");
-            let table = ProxyTable::of(&new_view, pair.new_node(ctx), "ProxyPass");
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        let mut seen = HashSet::new();
+        for pair in sites(&old_side, &new_side) {
+            let old_table = ProxyTable::of(&old_side, vhost_node(&old_side, pair.old), "ProxyPass");
+            let table = ProxyTable::of(&new_side, vhost_node(&new_side, pair.new), "ProxyPass");
             for old in old_table.routes() {
                 let Some(old_url) = &old.url else { continue };
                 let probe = old.probe();
@@ -67,7 +72,7 @@ impl Rule for ProxypassBackendChanged {
                 }
                 let still_there = table.routes().any(|r| r.same_as(old));
                 let now = table.route(&probe);
-                let (message, severity, new_side) = match now {
+                let (message, severity, now_node) = match now {
                     Some(r) if r.url.as_deref() == Some(old_url.as_str()) => continue,
                     // Another entry took over while this one remains:
                     // shadowing, reported by proxypass-shadowed.
@@ -76,7 +81,7 @@ impl Rule for ProxypassBackendChanged {
                         Some(url) if backend(url) != backend(old_url) => (
                             format!(
                                 "requests for {} now go to {url} instead of {old_url}: if nothing answers there yet, they fail with 503",
-                                site_url(ctx.vhosts, pair.new, &old.path)
+                                site_url(&new_side, pair.new, &old.path)
                             ),
                             Severity::Error,
                             Some(r.node),
@@ -84,7 +89,7 @@ impl Rule for ProxypassBackendChanged {
                         Some(url) => (
                             format!(
                                 "requests for {} now reach the backend as {url}… instead of {old_url}…: check the backend serves those paths",
-                                site_url(ctx.vhosts, pair.new, &old.path)
+                                site_url(&new_side, pair.new, &old.path)
                             ),
                             Severity::Warning,
                             Some(r.node),
@@ -92,7 +97,7 @@ impl Rule for ProxypassBackendChanged {
                         None => (
                             format!(
                                 "requests for {} are no longer proxied to {old_url}: `{}` excludes them, so the document root answers",
-                                site_url(ctx.vhosts, pair.new, &old.path),
+                                site_url(&new_side, pair.new, &old.path),
                                 r.describe()
                             ),
                             Severity::Warning,
@@ -102,19 +107,17 @@ impl Rule for ProxypassBackendChanged {
                     None => (
                         format!(
                             "requests for {} are no longer proxied to {old_url}: the document root answers them now (likely 404)",
-                            site_url(ctx.vhosts, pair.new, &old.path)
+                            site_url(&new_side, pair.new, &old.path)
                         ),
                         Severity::Warning,
                         None,
                     ),
                 };
-                if seen.contains(&(old.node, new_side)) {
+                if !seen.insert((old.node, now_node)) {
                     continue;
                 }
-                seen.push((old.node, new_side));
-                let new_side = new_side.map(|id| (id, ctx.node(id).span));
                 let f = ctx.report_change(
-                    new_side,
+                    now_node.map(|id| (id, ctx.node(id).span)),
                     Some((old.node, base.config.node(old.node).span)),
                     message,
                 );

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use crate::finding::{Label, Stage};
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::{sides, site_url};
 use super::proxy::{ProxyRoute, ProxyTable};
-use super::servers::{View, candidate_servers, counterparts, site_url};
+use super::servers::{counterparts, servers, vhost_node};
 
 crate::declare_rule! {
     /// ## What it does
@@ -65,15 +66,16 @@ impl Rule for ProxypassShadowed {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        let pairs = counterparts(ctx, base);
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        let pairs = counterparts(&old_side, &new_side);
         let mut seen = HashSet::new();
-        for server in candidate_servers(ctx) {
-            let vhost = server.map(|i| ctx.vhosts.vhosts[i].node);
-            let table = ProxyTable::of(&new_view, vhost, "ProxyPass");
+        for server in servers(&new_side) {
+            let table = ProxyTable::of(&new_side, vhost_node(&new_side, server), "ProxyPass");
             let old_table = pairs
                 .get(&server)
-                .map(|p| ProxyTable::of(&old_view, p.old_node(base), "ProxyPass"));
+                .map(|p| ProxyTable::of(&old_side, vhost_node(&old_side, p.old), "ProxyPass"));
             for route in table.routes() {
                 let Some(winner) = table.route(&route.probe()) else {
                     continue;
@@ -104,13 +106,13 @@ impl Rule for ProxypassShadowed {
                 };
                 let message = format!(
                     "requests for {} now {target}: {why}, so `{}` never applies",
-                    site_url(ctx.vhosts, server, &route.path),
+                    site_url(&new_side, server, &route.path),
                     route.describe()
                 );
-                let new_side = Some((route.node, ctx.node(route.node).span));
-                let old_side = old.map(|o| (o.node, base.config.node(o.node).span));
+                let here = Some((route.node, ctx.node(route.node).span));
+                let was = old.map(|o| (o.node, base.config.node(o.node).span));
                 let winner_span = ctx.node(winner.node).span;
-                let f = ctx.report_change(new_side, old_side, message);
+                let f = ctx.report_change(here, was, message);
                 f.stage = Stage::Request;
                 f.labels.push(Label {
                     span: winner_span,

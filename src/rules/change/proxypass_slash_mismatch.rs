@@ -6,8 +6,9 @@ use crate::rules::context::{Context, Rule};
 
 use crate::load::tree::NodeId;
 
+use super::perdir::{sides, site_url};
 use super::proxy::route_of;
-use super::servers::{server_of, site_url};
+use super::servers::site_of;
 
 crate::declare_rule! {
     /// ## What it does
@@ -51,9 +52,9 @@ impl Rule for ProxypassSlashMismatch {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        if ctx.baseline.is_none() {
+        let Some((_, new_side)) = sides(ctx) else {
             return;
-        }
+        };
         let added: Vec<_> = ctx
             .changes
             .iter()
@@ -98,7 +99,7 @@ impl Rule for ProxypassSlashMismatch {
             } else {
                 ("the URL", "the path does not")
             };
-            let request = site_url(ctx.vhosts, server_of(ctx.config, ctx.vhosts, id), &example);
+            let request = site_url(&new_side, site_of(&new_side, id), &example);
             let message = if reverse {
                 format!(
                     "redirects from the backend for {request} come back wrong: {which} of this `ProxyPassReverse` ends with `/` and {has}"

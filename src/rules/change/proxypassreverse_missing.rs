@@ -4,8 +4,8 @@ use crate::diff::ChangeKind;
 use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::sides;
 use super::proxy::{ProxyTable, backend, route_of};
-use super::servers::View;
 
 crate::declare_rule! {
     /// ## What it does
@@ -60,16 +60,15 @@ impl Rule for ProxypassreverseMissing {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        if ctx.baseline.is_none() {
+        let Some((_, new_side)) = sides(ctx) else {
             return;
-        }
+        };
         let added: Vec<_> = ctx
             .changes
             .iter()
             .filter(|c| c.kind == ChangeKind::Added && c.name == "proxypass")
             .filter_map(|c| Some((c.new?, super::replaced(ctx, c))))
             .collect();
-        let view = View::candidate(ctx);
         for (id, old) in added {
             let Some(route) = route_of(ctx.config, id) else {
                 continue;
@@ -79,7 +78,7 @@ impl Rule for ProxypassreverseMissing {
                 continue;
             }
             let vhost = ctx.config.enclosing_vhost(id);
-            let reverse = ProxyTable::of(&view, vhost, "ProxyPassReverse");
+            let reverse = ProxyTable::of(&new_side, vhost, "ProxyPassReverse");
             let covered = reverse
                 .routes()
                 .any(|r| r.url.as_deref().is_some_and(|u| backend(u) == backend(url)));

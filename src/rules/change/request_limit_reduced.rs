@@ -5,7 +5,8 @@ use crate::finding::{Severity, Stage};
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 
-use super::servers::{listing, report_setting, setting_changes};
+use super::perdir::{listing, sides};
+use super::servers::{report_setting, setting_changes};
 
 crate::declare_rule! {
     /// ## What it does
@@ -127,8 +128,11 @@ impl Rule for RequestLimitReduced {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
         for limit in &HEADER_LIMITS {
-            for change in setting_changes(ctx, base, &[limit.name]) {
+            for change in setting_changes(&old_side, &new_side, &[limit.name]) {
                 let (Some(old), Some(new)) = (
                     limit.value(base.config, change.old),
                     limit.value(ctx.config, change.new),
@@ -138,7 +142,7 @@ impl Rule for RequestLimitReduced {
                 if new >= old {
                     continue;
                 }
-                let message = limit.impact(&listing(&change.sites, 3), new, old);
+                let message = limit.impact(&listing(&change.names, 3), new, old);
                 let Some(f) = report_setting(ctx, &change, message) else {
                     return;
                 };

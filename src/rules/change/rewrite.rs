@@ -10,7 +10,8 @@
 use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::VhostMap;
 
-use super::servers::View;
+use super::perdir::{Side, named_in};
+use super::servers::setting;
 
 /// One `RewriteRule` with the number of `RewriteCond`s before it.
 #[derive(Clone, Debug)]
@@ -87,11 +88,11 @@ impl RewriteRule {
 
 /// The rewrite rules written directly in a container (the root, a vhost, a
 /// `<Directory>`), each with the conditions before it.
-pub(crate) fn rules_in(view: &View<'_>, container: NodeId) -> Vec<RewriteRule> {
-    let config = view.config;
+pub(crate) fn rules_in(side: &Side<'_>, container: NodeId) -> Vec<RewriteRule> {
+    let config = side.config;
     let mut out = Vec::new();
     let mut conditions = 0;
-    for id in view.own(container, &["RewriteCond", "RewriteRule"]) {
+    for id in named_in(side, container, &["RewriteCond", "RewriteRule"]) {
         if config.node(id).is("RewriteCond") {
             conditions += 1;
             continue;
@@ -104,13 +105,13 @@ pub(crate) fn rules_in(view: &View<'_>, container: NodeId) -> Vec<RewriteRule> {
 
 /// `RewriteOptions` words in force for a server (the vhost's own, else the
 /// main server's — mod_rewrite merges the option set as a whole).
-fn options(view: &View<'_>, vhost: NodeId) -> (Vec<String>, Option<NodeId>) {
+fn options(side: &Side<'_>, vhost: NodeId) -> (Vec<String>, Option<NodeId>) {
     let words = |container: NodeId| {
-        let ids = view.own(container, &["RewriteOptions"]);
+        let ids = named_in(side, container, &["RewriteOptions"]);
         let words: Vec<String> = ids
             .iter()
             .flat_map(|&id| {
-                view.config
+                side.config
                     .node(id)
                     .arg_values()
                     .map(str::to_ascii_lowercase)
@@ -122,7 +123,7 @@ fn options(view: &View<'_>, vhost: NodeId) -> (Vec<String>, Option<NodeId>) {
     if own.1.is_some() {
         own
     } else {
-        words(view.config.root)
+        words(side.config.root)
     }
 }
 
@@ -142,19 +143,19 @@ pub(crate) struct ServerRewrite {
 }
 
 /// How mod_rewrite's `config_server_merge` sets up a vhost.
-pub(crate) fn server_rewrite(view: &View<'_>, vhost: NodeId) -> ServerRewrite {
-    let engine_node = view.setting(Some(vhost), &["RewriteEngine"]);
+pub(crate) fn server_rewrite(side: &Side<'_>, vhost: NodeId) -> ServerRewrite {
+    let engine_node = setting(side, Some(vhost), &["RewriteEngine"]);
     let engine = engine_node
-        .and_then(|id| view.config.node(id).arg(0))
+        .and_then(|id| side.config.node(id).arg(0))
         .is_some_and(|v| v.eq_ignore_ascii_case("on"));
-    let (opts, options_node) = options(view, vhost);
-    let (main_opts, _) = options(view, view.config.root);
+    let (opts, options_node) = options(side, vhost);
+    let (main_opts, _) = options(side, side.config.root);
     let has = |set: &[String], w: &str| set.iter().any(|o| o == w);
     let ignore = has(&opts, "ignoreinherit");
     let after = has(&opts, "inherit") || (has(&main_opts, "inheritdown") && !ignore);
     let before = has(&opts, "inheritbefore") || (has(&main_opts, "inheritdownbefore") && !ignore);
-    let own = rules_in(view, vhost);
-    let main = rules_in(view, view.config.root);
+    let own = rules_in(side, vhost);
+    let main = rules_in(side, side.config.root);
     let rules = match (engine, after, before) {
         (false, _, _) => Vec::new(),
         (true, true, _) => own.into_iter().chain(main).collect(),
@@ -258,7 +259,7 @@ fn matches_every_path(regex: &pcre2::bytes::Regex, negated: bool) -> bool {
 
 /// The `Redirect*` directives of a container, with their target URL and
 /// whether they catch every path.
-fn alias_redirects(view: &View<'_>, container: NodeId) -> Vec<Redirect> {
+fn alias_redirects(side: &Side<'_>, container: NodeId) -> Vec<Redirect> {
     const NAMES: [&str; 4] = [
         "Redirect",
         "RedirectMatch",
@@ -272,8 +273,8 @@ fn alias_redirects(view: &View<'_>, container: NodeId) -> Vec<Redirect> {
             || w.bytes().all(|b| b.is_ascii_digit())
     };
     let mut out = Vec::new();
-    for id in view.own(container, &NAMES) {
-        let node = view.config.node(id);
+    for id in named_in(side, container, &NAMES) {
+        let node = side.config.node(id);
         let mut args: Vec<&str> = node.arg_values().collect();
         if (node.is("Redirect") || node.is("RedirectMatch"))
             && args.first().is_some_and(|w| status_word(w))
@@ -298,8 +299,8 @@ fn alias_redirects(view: &View<'_>, container: NodeId) -> Vec<Redirect> {
 /// Every redirect a vhost answers with: its server-level rewrite rules
 /// with `R` (or an absolute URL) when the engine is on, then its own
 /// `Redirect*` directives and the main server's (mod_alias's merge order).
-pub(crate) fn redirects(view: &View<'_>, vhost: NodeId) -> Vec<Redirect> {
-    let mut out: Vec<Redirect> = server_rewrite(view, vhost)
+pub(crate) fn redirects(side: &Side<'_>, vhost: NodeId) -> Vec<Redirect> {
+    let mut out: Vec<Redirect> = server_rewrite(side, vhost)
         .rules
         .iter()
         .filter(|r| r.redirects() && r.substitution != "-")
@@ -311,14 +312,14 @@ pub(crate) fn redirects(view: &View<'_>, vhost: NodeId) -> Vec<Redirect> {
                     .is_some_and(|re| matches_every_path(&re, r.negated)),
         })
         .collect();
-    out.extend(alias_redirects(view, vhost));
-    out.extend(alias_redirects(view, view.config.root));
+    out.extend(alias_redirects(side, vhost));
+    out.extend(alias_redirects(side, side.config.root));
     out
 }
 
 /// The first redirect of a vhost that catches every path.
-pub(crate) fn blanket_redirect(view: &View<'_>, vhost: NodeId) -> Option<Redirect> {
-    redirects(view, vhost).into_iter().find(|r| r.blanket)
+pub(crate) fn blanket_redirect(side: &Side<'_>, vhost: NodeId) -> Option<Redirect> {
+    redirects(side, vhost).into_iter().find(|r| r.blanket)
 }
 
 /// The host names a vhost answers by name (ServerName and plain aliases).
@@ -363,13 +364,13 @@ pub(crate) struct Hop {
 
 /// Where a request is redirected when the vhost answering it redirects
 /// every path (`None`: it is served, fails, or the target is unknown).
-pub(crate) fn hop(view: &View<'_>, request: &Request) -> Option<Hop> {
-    let map = view.vhosts;
+pub(crate) fn hop(side: &Side<'_>, request: &Request) -> Option<Hop> {
+    let map = side.vhosts;
     let vhost = map.route(None, request.port, Some(&request.host))?;
-    if super::tls::tls_enabled(view, vhost) != (request.scheme == "https") {
+    if super::tls::tls_enabled(side, vhost) != (request.scheme == "https") {
         return None;
     }
-    let redirect = blanket_redirect(view, map.vhosts[vhost].node)?;
+    let redirect = blanket_redirect(side, map.vhosts[vhost].node)?;
     let target = parse_target(&redirect.url)?;
     let server_name = map.vhosts[vhost]
         .server_name
@@ -395,9 +396,9 @@ pub(crate) fn hop(view: &View<'_>, request: &Request) -> Option<Hop> {
 
 /// The requests that reach a vhost by name: each of its names on its
 /// scheme and port.
-pub(crate) fn entry_requests(view: &View<'_>, vhost: usize) -> Vec<Request> {
-    let map = view.vhosts;
-    let scheme = if super::tls::tls_enabled(view, vhost) {
+pub(crate) fn entry_requests(side: &Side<'_>, vhost: usize) -> Vec<Request> {
+    let map = side.vhosts;
+    let scheme = if super::tls::tls_enabled(side, vhost) {
         "https"
     } else {
         "http"

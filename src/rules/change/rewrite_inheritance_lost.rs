@@ -3,8 +3,8 @@
 use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::{sides, site_url, sites};
 use super::rewrite::{rules_in, server_rewrite};
-use super::servers::{View, server_pairs, site_name};
 
 crate::declare_rule! {
     /// ## What it does
@@ -60,19 +60,21 @@ impl Rule for RewriteInheritanceLost {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        for pair in server_pairs(ctx, base) {
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        for pair in sites(&old_side, &new_side) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
             let (old_vhost, new_vhost) = (base.vhosts.vhosts[o].node, ctx.vhosts.vhosts[n].node);
-            let before = server_rewrite(&old_view, old_vhost);
-            let after = server_rewrite(&new_view, new_vhost);
+            let before = server_rewrite(&old_side, old_vhost);
+            let after = server_rewrite(&new_side, new_vhost);
             // Rules that still exist where the vhost could see them (its
             // own or the main server's) but no longer run for it.
-            let present: Vec<_> = rules_in(&new_view, new_vhost)
+            let present: Vec<_> = rules_in(&new_side, new_vhost)
                 .into_iter()
-                .chain(rules_in(&new_view, ctx.config.root))
+                .chain(rules_in(&new_side, ctx.config.root))
                 .collect();
             let running: Vec<String> = after.rules.iter().map(|r| r.text(ctx.config)).collect();
             let lost: Vec<_> = before
@@ -85,8 +87,8 @@ impl Rule for RewriteInheritanceLost {
             let Some(example) = lost.first() else {
                 continue;
             };
-            let site = site_name(ctx.vhosts, Some(n));
-            let (cause, new_side, old_side) = if before.engine && !after.engine {
+            let site = site_url(&new_side, Some(n), "");
+            let (cause, here, was) = if before.engine && !after.engine {
                 (
                     "`RewriteEngine` is no longer on for it".to_string(),
                     after.engine_node,
@@ -114,9 +116,9 @@ impl Rule for RewriteInheritanceLost {
                 "requests for {site} no longer go through {count} `RewriteRule {}`: {cause}",
                 example.text(ctx.config)
             );
-            let new_side = new_side.map(|id| (id, ctx.node(id).span));
-            let old_side = old_side.map(|id| (id, base.config.node(id).span));
-            let f = ctx.report_change(new_side, old_side, message);
+            let here = here.map(|id| (id, ctx.node(id).span));
+            let was = was.map(|id| (id, base.config.node(id).span));
+            let f = ctx.report_change(here, was, message);
             f.stage = Stage::Request;
             f.help = Some(
                 "keep `RewriteEngine On` and `RewriteOptions Inherit` in the vhost (or put the rules into the vhost itself)"

@@ -7,8 +7,9 @@ use crate::finding::{Label, Stage};
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
+use super::perdir::{Side, document_root, named_in, sides};
 use super::rewrite::{Request, RewriteRule, entry_requests, hop, rules_in};
-use super::servers::View;
+use super::servers::site_of;
 
 crate::declare_rule! {
     /// ## What it does
@@ -171,9 +172,9 @@ fn simulate(rules: &[RewriteRule], start: &str, dir: &str, document_root: &str) 
 
 /// Whether the per-directory engine is on for a `<Directory>`: its own
 /// `RewriteEngine`, else the nearest enclosing directory's.
-fn dir_engine_on(ctx: &Context<'_>, view: &View<'_>, section: NodeId, dir: &str) -> bool {
+fn dir_engine_on(ctx: &Context<'_>, view: &Side<'_>, section: NodeId, dir: &str) -> bool {
     let config = ctx.config;
-    let own = view.own(section, &["RewriteEngine"]).pop();
+    let own = named_in(view, section, &["RewriteEngine"]).pop();
     let inherited = || {
         ctx.named("<Directory")
             .iter()
@@ -182,7 +183,7 @@ fn dir_engine_on(ctx: &Context<'_>, view: &View<'_>, section: NodeId, dir: &str)
             .filter_map(|id| Some((id, config.node(id).arg(0)?.trim_end_matches('/'))))
             .filter(|(id, p)| *id != section && (dir.starts_with(&format!("{p}/")) || p.is_empty()))
             .max_by_key(|(_, p)| p.len())
-            .and_then(|(id, _)| view.own(id, &["RewriteEngine"]).pop())
+            .and_then(|(id, _)| named_in(view, id, &["RewriteEngine"]).pop())
     };
     own.or_else(inherited)
         .and_then(|id| config.node(id).arg(0))
@@ -202,7 +203,9 @@ impl RewriteLoopRisk {
             .filter_map(|id| ctx.config.enclosing_section(id))
             .filter(|&s| ctx.node(s).is("Directory"))
             .collect();
-        let view = View::candidate(ctx);
+        let Some((_, side)) = sides(ctx) else {
+            return;
+        };
         for section in sections {
             let Some(dir) = ctx
                 .node(section)
@@ -211,16 +214,11 @@ impl RewriteLoopRisk {
             else {
                 continue;
             };
-            if dir.starts_with('~') || !dir_engine_on(ctx, &view, section, &dir) {
+            if dir.starts_with('~') || !dir_engine_on(ctx, &side, section, &dir) {
                 continue;
             }
-            let rules = rules_in(&view, section);
-            let vhost = ctx.config.enclosing_vhost(section);
-            let document_root = view
-                .setting(vhost, &["DocumentRoot"])
-                .and_then(|id| ctx.node(id).arg(0))
-                .unwrap_or("/var/www/html")
-                .to_string();
+            let rules = rules_in(&side, section);
+            let (document_root, _) = document_root(&side, site_of(&side, section));
             let found = ["", "index.html", "a/b.html"].iter().find_map(|start| {
                 match simulate(&rules, start, &dir, &document_root) {
                     Outcome::Loop { rule, trail } => Some((rule, trail)),
@@ -246,8 +244,7 @@ impl RewriteLoopRisk {
     /// Redirect cycles across vhosts that the known-good configuration did
     /// not have.
     fn redirect_cycles(&self, ctx: &mut Context<'_>) {
-        let Some(base) = ctx.baseline else { return };
-        let cycles = |view: &View<'_>| {
+        let cycles = |view: &Side<'_>| {
             let mut out: Vec<Vec<(Request, NodeId)>> = Vec::new();
             for vhost in 0..view.vhosts.vhosts.len() {
                 for start in entry_requests(view, vhost) {
@@ -276,11 +273,14 @@ impl RewriteLoopRisk {
             }
             out
         };
-        let known: Vec<BTreeSet<Request>> = cycles(&View::baseline(base))
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        let known: Vec<BTreeSet<Request>> = cycles(&old_side)
             .into_iter()
             .map(|c| c.into_iter().map(|(r, _)| r).collect())
             .collect();
-        for cycle in cycles(&View::candidate(ctx)) {
+        for cycle in cycles(&new_side) {
             let key: BTreeSet<Request> = cycle.iter().map(|(r, _)| r.clone()).collect();
             if known.contains(&key) {
                 continue;

@@ -1,14 +1,16 @@
 //! `AL213` ssl-cert-key-changed.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::finding::{Label, Severity, Stage};
 use crate::load::tree::{Config, NodeId};
-use crate::model::keys::pair_matches;
+use crate::model::mod_ssl::{TlsServer, tls_servers};
 use crate::rules::context::{Context, Rule};
+use crate::rules::validity::tls::{PairFailure, first_pair_failure};
 
-use std::collections::HashSet;
-
-use super::servers::{ServerPair, View, counterparts, site_name};
-use super::tls::{CertPair, cert_pairs, tls_enabled};
+use super::perdir::{sides, site_url};
+use super::servers::{counterparts, vhost_node};
+use super::tls::tls_enabled;
 
 crate::declare_rule! {
     /// ## What it does
@@ -24,8 +26,9 @@ crate::declare_rule! {
     /// down, not only the TLS one. The classic cause is a renewal that updated the certificate
     /// path but left the key path on the old key.
     ///
-    /// Approximations: the first certificate of a file is the server's; encrypted keys and keys
-    /// stored without their public half are not compared.
+    /// A pair the edit did not touch but whose files no longer match is reported by
+    /// `ssl-key-mismatch` alone. Approximations: the first certificate of a file is the
+    /// server's; encrypted keys and keys stored without their public half are not compared.
     ///
     /// ## Example
     /// ```apache
@@ -54,17 +57,21 @@ crate::declare_rule! {
 
 pub struct SslCertKeyChanged;
 
-/// The file a directive names.
-fn path(config: &Config, id: NodeId) -> String {
-    config.node(id).arg(0).unwrap_or_default().to_string()
+/// The certificate/key pairs of a server as mod_ssl pairs them (the i-th
+/// `SSLCertificateFile` with the i-th `SSLCertificateKeyFile`, or with
+/// itself), as the file paths written.
+fn pairs(config: &Config, server: &TlsServer) -> Vec<(NodeId, Option<NodeId>)> {
+    let keys: Vec<NodeId> = server.all(config, "SSLCertificateKeyFile").collect();
+    server
+        .all(config, "SSLCertificateFile")
+        .enumerate()
+        .map(|(i, cert)| (cert, keys.get(i).copied()))
+        .collect()
 }
 
-/// What was true of one pair.
-enum Verdict {
-    /// Both files read: the keys differ.
-    Mismatch,
-    /// The files cannot be read, and only one of the two paths changed.
-    OneChanged,
+/// The file a directive names.
+fn path(config: &Config, id: NodeId) -> &str {
+    config.node(id).arg(0).unwrap_or_default()
 }
 
 impl Rule for SslCertKeyChanged {
@@ -74,83 +81,91 @@ impl Rule for SslCertKeyChanged {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        let pairs = counterparts(ctx, base);
-        let mut seen: HashSet<CertPair> = HashSet::new();
-        for n in 0..ctx.vhosts.vhosts.len() {
-            if !tls_enabled(&new_view, n) {
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        let old_servers: HashMap<Option<NodeId>, TlsServer> = tls_servers(base.config)
+            .into_iter()
+            .map(|s| (s.vhost, s))
+            .collect();
+        let index: HashMap<NodeId, usize> = (0..ctx.vhosts.vhosts.len())
+            .map(|i| (ctx.vhosts.vhosts[i].node, i))
+            .collect();
+        let known = counterparts(&old_side, &new_side);
+        let mut seen = HashSet::new();
+        for server in tls_servers(ctx.config) {
+            let Some(&n) = server.vhost.and_then(|v| index.get(&v)) else {
+                continue;
+            };
+            if !tls_enabled(&new_side, n) {
                 continue;
             }
-            let counterpart: Option<ServerPair> = pairs.get(&Some(n)).copied();
-            let old_pairs = counterpart
-                .and_then(|p| p.old_node(base))
-                .map(|node| cert_pairs(&old_view, node))
+            let old_pairs = known
+                .get(&Some(n))
+                .and_then(|site| vhost_node(&old_side, site.old))
+                .and_then(|node| old_servers.get(&Some(node)))
+                .map(|s| pairs(base.config, s))
                 .unwrap_or_default();
-            for (i, pair) in cert_pairs(&new_view, ctx.vhosts.vhosts[n].node)
-                .into_iter()
-                .enumerate()
-            {
-                if !seen.insert(pair) {
-                    continue;
-                }
-                let key_node = pair.key.unwrap_or(pair.cert);
-                let (cert_path, key_path) =
-                    (path(ctx.config, pair.cert), path(ctx.config, key_node));
+            let mismatch = match first_pair_failure(ctx, &server) {
+                Some((pair, PairFailure::Mismatch)) => Some(pair.index),
+                _ => None,
+            };
+            for (i, (cert, key)) in pairs(ctx.config, &server).into_iter().enumerate() {
+                let key_node = key.unwrap_or(cert);
+                let (cert_path, key_path) = (path(ctx.config, cert), path(ctx.config, key_node));
                 let old = old_pairs.get(i).copied();
-                let old_paths = old.map(|o| {
-                    (
-                        path(base.config, o.cert),
-                        path(base.config, o.key.unwrap_or(o.cert)),
-                    )
-                });
-                let cert_changed = old_paths.as_ref().is_none_or(|(c, _)| *c != cert_path);
-                let key_changed = old_paths.as_ref().is_none_or(|(_, k)| *k != key_path);
-                let read = |p: &str| ctx.facts.read(p).ok().flatten();
-                let verdict = match (read(&cert_path), read(&key_path)) {
-                    (Some(cert), Some(key)) => match pair_matches(&cert, &key) {
-                        Some(false) => Verdict::Mismatch,
-                        _ => continue,
-                    },
-                    _ if pair.key.is_some() && old.is_some() && cert_changed != key_changed => {
-                        Verdict::OneChanged
+                let old_key = old.map(|(c, k)| k.unwrap_or(c));
+                let cert_changed = old.is_none_or(|(c, _)| path(base.config, c) != cert_path);
+                let key_changed = old_key.is_none_or(|k| path(base.config, k) != key_path);
+                let unreadable = |p: &str| ctx.facts.read(p).is_err();
+                let (message, severity) = if mismatch == Some(i) {
+                    // A pair the edit did not touch is ssl-key-mismatch's.
+                    if !cert_changed && !key_changed {
+                        continue;
                     }
-                    _ => continue,
-                };
-                let site = site_name(ctx.vhosts, Some(n));
-                // Point at the side that changed (the certificate when both
-                // or neither did).
-                let (primary, other, old_primary) = if key_changed && !cert_changed {
-                    (key_node, pair.cert, old.map(|o| o.key.unwrap_or(o.cert)))
-                } else {
-                    (pair.cert, key_node, old.map(|o| o.cert))
-                };
-                let (message, severity, stage) = match verdict {
-                    Verdict::Mismatch => (
+                    (
                         format!(
-                            "httpd will not start (AH02565) and every site goes down: the certificate {cert_path} and the key {key_path} of {site} do not match"
+                            "httpd will not start (AH02565) and every site goes down: this edit pairs the certificate {cert_path} with the key {key_path}, which does not belong to it ({})",
+                            site_url(&new_side, Some(n), "")
                         ),
                         Severity::Error,
-                        Stage::Startup,
-                    ),
-                    Verdict::OneChanged => (
+                    )
+                } else if key.is_some()
+                    && old.is_some()
+                    && cert_changed != key_changed
+                    && (unreadable(cert_path) || unreadable(key_path))
+                {
+                    (
                         format!(
-                            "only the {} of {site} changed: if {cert_path} and {key_path} do not belong together, httpd will not start (AH02565)",
-                            if cert_changed { "certificate" } else { "key" }
+                            "only the {} of {} changed: if {cert_path} and {key_path} do not belong together, httpd will not start (AH02565)",
+                            if cert_changed { "certificate" } else { "key" },
+                            site_url(&new_side, Some(n), "")
                         ),
                         Severity::Warning,
-                        Stage::Startup,
-                    ),
+                    )
+                } else {
+                    continue;
                 };
-                let new_side = Some((primary, ctx.node(primary).span));
-                let old_side = old_primary.map(|id| (id, base.config.node(id).span));
+                if !seen.insert((cert, key)) {
+                    continue;
+                }
+                // Point at the side that changed (the certificate when both
+                // did).
+                let (primary, other, old_primary) = if key_changed && !cert_changed {
+                    (key_node, cert, old_key)
+                } else {
+                    (cert, key_node, old.map(|(c, _)| c))
+                };
+                let new_span = ctx.node(primary).span;
+                let old_span = old_primary.map(|id| (id, base.config.node(id).span));
                 let other_span = ctx.node(other).span;
-                let f = ctx.report_change(new_side, old_side, message);
+                let f = ctx.report_change(Some((primary, new_span)), old_span, message);
                 f.severity = severity;
-                f.stage = stage;
+                f.stage = Stage::Startup;
                 if other != primary {
                     f.labels.push(Label {
                         span: other_span,
-                        message: "goes with this one".to_string(),
+                        message: "paired with this one".to_string(),
                     });
                 }
                 f.help = Some(

@@ -3,7 +3,8 @@
 use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
-use super::servers::{View, server_pairs, site_name};
+use super::perdir::{sides, sites};
+use super::servers::{setting, vhost_node};
 use super::tls::{https_listener, tls_enabled};
 
 crate::declare_rule! {
@@ -58,12 +59,14 @@ impl Rule for SslDisabledOnTlsPort {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-        for pair in server_pairs(ctx, base) {
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        for pair in sites(&old_side, &new_side) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
-            if !tls_enabled(&old_view, o) || tls_enabled(&new_view, n) {
+            if !tls_enabled(&old_side, o) || tls_enabled(&new_side, n) {
                 continue;
             }
             let ports: Vec<u16> = ctx.vhosts.vhosts[n]
@@ -75,8 +78,8 @@ impl Rule for SslDisabledOnTlsPort {
             let Some(&port) = ports.first() else {
                 continue;
             };
-            let old_engine = old_view.setting(pair.old_node(base), &["SSLEngine"]);
-            let new_engine = new_view.setting(pair.new_node(ctx), &["SSLEngine"]);
+            let old_engine = setting(&old_side, vhost_node(&old_side, pair.old), &["SSLEngine"]);
+            let new_engine = setting(&new_side, vhost_node(&new_side, pair.new), &["SSLEngine"]);
             let cause = if !ctx.config.has_module("ssl_module") {
                 "mod_ssl is no longer loaded".to_string()
             } else if new_engine.is_some() {
@@ -88,16 +91,16 @@ impl Rule for SslDisabledOnTlsPort {
                     "`SSLEngine on` is gone, and only an https listener (port 443, or `Listen {port} https`) turns TLS on without it"
                 )
             };
-            let site = site_name(ctx.vhosts, Some(n));
+            let name = ctx.vhosts.display_name(&ctx.vhosts.vhosts[n]);
             let message = format!(
-                "https://{site}/ will fail every TLS handshake: the vhost now answers plain HTTP on port {port} because {cause}"
+                "https://{name}:{port}/ will fail every TLS handshake: the vhost now answers plain HTTP on port {port} because {cause}"
             );
             let vhost = ctx.vhosts.vhosts[n].node;
             let new_side = new_engine
                 .map(|id| (id, ctx.node(id).span))
                 .or_else(|| old_engine.is_none().then(|| (vhost, ctx.node(vhost).span)));
             let old_side = old_engine
-                .or(pair.old_node(base))
+                .or(vhost_node(&old_side, pair.old))
                 .map(|id| (id, base.config.node(id).span));
             let f = ctx.report_change(new_side, old_side, message);
             f.stage = Stage::Request;

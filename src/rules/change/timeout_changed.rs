@@ -5,7 +5,8 @@ use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 use crate::rules::validity::timeout_parameter;
 
-use super::servers::{SettingChange, listing, report_setting, setting_changes};
+use super::perdir::{listing, sides};
+use super::servers::{SettingChange, report_setting, setting_changes};
 
 crate::declare_rule! {
     /// ## What it does
@@ -134,7 +135,10 @@ impl Rule for TimeoutChanged {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        for change in setting_changes(ctx, base, &["Timeout"]) {
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        for change in setting_changes(&old_side, &new_side, &["Timeout"]) {
             let old = duration_of(base.config, change.old).unwrap_or(DEFAULT_TIMEOUT);
             let new = duration_of(ctx.config, change.new).unwrap_or(DEFAULT_TIMEOUT);
             if !cut(old, new) {
@@ -147,7 +151,7 @@ impl Rule for TimeoutChanged {
             };
             let message = format!(
                 "requests to {} that wait more than {} {waits}: `Timeout` was {}",
-                listing(&change.sites, 3),
+                listing(&change.names, 3),
                 show(new),
                 show(old)
             );
@@ -161,7 +165,7 @@ impl Rule for TimeoutChanged {
         }
         // ProxyTimeout on its own: only where it is set on either side
         // (unset, it follows Timeout, reported above).
-        for change in setting_changes(ctx, base, &["ProxyTimeout"]) {
+        for change in setting_changes(&old_side, &new_side, &["ProxyTimeout"]) {
             if change.old.is_none() && change.new.is_none() {
                 continue;
             }
@@ -175,7 +179,7 @@ impl Rule for TimeoutChanged {
             }
             let message = format!(
                 "proxied requests of {} whose backend takes more than {} to answer will now fail with 504: `ProxyTimeout` was {}",
-                listing(&change.sites, 3),
+                listing(&change.names, 3),
                 show(new),
                 show(old)
             );
@@ -187,7 +191,7 @@ impl Rule for TimeoutChanged {
                 "keep the known-good ProxyTimeout, or set a longer one for the slow backend's vhost",
             );
         }
-        for change in setting_changes(ctx, base, &["RequestReadTimeout"]) {
+        for change in setting_changes(&old_side, &new_side, &["RequestReadTimeout"]) {
             let old = read_timeouts(base.config, change.old);
             let new = read_timeouts(ctx.config, change.new);
             let cuts: Vec<String> = old
@@ -201,7 +205,7 @@ impl Rule for TimeoutChanged {
             }
             let message = format!(
                 "clients of {} that send their request more slowly now get 408 or a closed connection: `RequestReadTimeout` allows {}",
-                listing(&change.sites, 3),
+                listing(&change.names, 3),
                 cuts.join(", ")
             );
             self.report(
@@ -212,7 +216,7 @@ impl Rule for TimeoutChanged {
                 "keep the known-good RequestReadTimeout, or allow more time for the body where uploads come over slow links",
             );
         }
-        for change in setting_changes(ctx, base, &["KeepAliveTimeout"]) {
+        for change in setting_changes(&old_side, &new_side, &["KeepAliveTimeout"]) {
             let old = duration_of(base.config, change.old).unwrap_or(5.0);
             let new = duration_of(ctx.config, change.new).unwrap_or(5.0);
             if !cut(old, new) {
@@ -220,7 +224,7 @@ impl Rule for TimeoutChanged {
             }
             let message = format!(
                 "idle connections to {} now close after {} instead of {}: clients reconnect more often (more TLS handshakes and latency)",
-                listing(&change.sites, 3),
+                listing(&change.names, 3),
                 show(new),
                 show(old)
             );

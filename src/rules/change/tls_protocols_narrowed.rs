@@ -1,15 +1,15 @@
 //! `AL214` tls-protocols-narrowed.
 
 use crate::finding::Stage;
+use crate::model::mod_ssl::Protocols;
+use crate::model::pki::{CertificateFile, PublicHalf, read_certificate};
 use crate::rules::context::{Context, Rule};
 
-use super::servers::{
-    ServerPair, SettingChange, View, listing, report_setting, setting_changes, setting_changes_by,
-    site_name,
-};
+use super::perdir::{Side, listing, sides, site_url};
+use super::servers::{SettingChange, report_setting, setting, setting_changes, setting_changes_by};
 use super::tls::{
-    TLS_1_2, cert_pairs, cipher_setting, intermediate_suites, protocol_names, protocols,
-    suites_for, tls_enabled, tls12_cipher_string,
+    cipher_setting, protocol_names, protocols, tls_enabled, tls12_cipher_string,
+    usable_intermediate_suites,
 };
 
 crate::declare_rule! {
@@ -57,35 +57,28 @@ crate::declare_rule! {
 
 pub struct TlsProtocolsNarrowed;
 
-/// The sites of a change that speak TLS on both sides.
-fn tls_sites(ctx: &Context<'_>, change: &SettingChange) -> Vec<String> {
-    let Some(base) = ctx.baseline else {
-        return Vec::new();
-    };
-    let (old_view, new_view) = (View::baseline(base), View::candidate(ctx));
-    let speaks_tls = |pair: &ServerPair| match (pair.old, pair.new) {
-        (Some(o), Some(n)) => tls_enabled(&old_view, o) && tls_enabled(&new_view, n),
-        _ => false,
-    };
+/// The sites of a change that speak TLS on both sides, by name.
+fn tls_sites(old_side: &Side<'_>, new_side: &Side<'_>, change: &SettingChange) -> Vec<String> {
     change
-        .servers
+        .sites
         .iter()
-        .filter(|p| speaks_tls(p))
-        .map(|p| site_name(ctx.vhosts, p.new))
+        .filter(|site| match (site.old, site.new) {
+            (Some(o), Some(n)) => tls_enabled(old_side, o) && tls_enabled(new_side, n),
+            _ => false,
+        })
+        .map(|site| site_url(new_side, site.new, ""))
         .collect()
 }
 
-/// The public key of a candidate vhost's first certificate, when readable.
-fn certificate_key(
-    ctx: &Context<'_>,
-    view: &View<'_>,
-    vhost: usize,
-) -> Option<crate::model::keys::PublicKey> {
-    let pair = cert_pairs(view, ctx.vhosts.vhosts[vhost].node)
-        .into_iter()
-        .next()?;
-    let path = ctx.config.node(pair.cert).arg(0)?;
-    crate::model::keys::certificate_key(&ctx.facts.read(path).ok()??)
+/// The public key of a vhost's first certificate, when it can be read.
+fn certificate_key(ctx: &Context<'_>, side: &Side<'_>, vhost: usize) -> Option<PublicHalf> {
+    let node = side.vhosts.vhosts[vhost].node;
+    let cert = setting(side, Some(node), &["SSLCertificateFile"])?;
+    let path = side.config.node(cert).arg(0)?;
+    match read_certificate(&ctx.facts.read(path).ok()??) {
+        CertificateFile::Certificate { public, .. } => public,
+        _ => None,
+    }
 }
 
 impl Rule for TlsProtocolsNarrowed {
@@ -95,17 +88,20 @@ impl Rule for TlsProtocolsNarrowed {
 
     fn check(&self, ctx: &mut Context<'_>) {
         let Some(base) = ctx.baseline else { return };
-        for change in setting_changes(ctx, base, &["SSLProtocol"]) {
+        let Some((old_side, new_side)) = sides(ctx) else {
+            return;
+        };
+        for change in setting_changes(&old_side, &new_side, &["SSLProtocol"]) {
             let (Some(old), Some(new)) = (
                 protocols(base.config, change.old),
                 protocols(ctx.config, change.new),
             ) else {
                 continue;
             };
-            if old & TLS_1_2 == 0 || new & TLS_1_2 != 0 {
+            if !old.contains(Protocols::TLSV1_2) || new.contains(Protocols::TLSV1_2) {
                 continue;
             }
-            let sites = tls_sites(ctx, &change);
+            let sites = tls_sites(&old_side, &new_side, &change);
             if sites.is_empty() {
                 continue;
             }
@@ -123,28 +119,21 @@ impl Rule for TlsProtocolsNarrowed {
                 );
             }
         }
-        let changes = setting_changes_by(ctx, base, cipher_setting);
-        let view = View::candidate(ctx);
-        for mut change in changes {
-            let suites = |config, id| {
-                tls12_cipher_string(config, id).and_then(|spec| intermediate_suites(&spec))
-            };
-            let (Some(old), Some(new)) = (
-                suites(base.config, change.old),
-                suites(ctx.config, change.new),
+        for mut change in setting_changes_by(&old_side, &new_side, cipher_setting) {
+            let (Some(old_spec), Some(new_spec)) = (
+                tls12_cipher_string(base.config, change.old),
+                tls12_cipher_string(ctx.config, change.new),
             ) else {
                 continue;
             };
             // Only the suites the site's own certificate can use count.
-            change.servers.retain(|pair| {
-                let usable = suites_for(
-                    pair.new
-                        .and_then(|n| certificate_key(ctx, &view, n))
-                        .as_ref(),
-                );
-                old & usable != 0 && new & usable == 0
+            change.sites.retain(|site| {
+                let key = site.new.and_then(|n| certificate_key(ctx, &new_side, n));
+                let old = usable_intermediate_suites(&old_spec, key.as_ref());
+                let new = usable_intermediate_suites(&new_spec, key.as_ref());
+                matches!((old, new), (Some(o), Some(n)) if !o.is_empty() && n.is_empty())
             });
-            let sites = tls_sites(ctx, &change);
+            let sites = tls_sites(&old_side, &new_side, &change);
             if sites.is_empty() {
                 continue;
             }

@@ -17,7 +17,7 @@ pub(crate) struct CLong {
 }
 
 /// C's `isspace` in the C locale.
-fn is_c_space(byte: u8) -> bool {
+pub(crate) fn is_c_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
@@ -79,6 +79,20 @@ pub(crate) fn atoi(s: &str) -> i32 {
 /// `atol(s)`.
 pub(crate) fn atol(s: &str) -> i64 {
     strtol(s).value
+}
+
+/// `atof(s)`: the value of the longest prefix that reads as a decimal
+/// number (`loadfactor=0.5e1` is 5).
+pub(crate) fn atof(s: &str) -> f64 {
+    let t = s.trim_start_matches(|c: char| c.is_ascii() && is_c_space(c as u8));
+    t.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take(64)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|end| t[..end].parse::<f64>().ok())
+        .unwrap_or(0.0)
 }
 
 /// `apr_strtoff(&off, s, &end, 10)` on a 64-bit `off_t`: `None` when it
@@ -227,6 +241,13 @@ pub(crate) fn timeout_parameter(s: &str, default_unit: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atof_reads_a_prefix() {
+        assert_eq!(atof("0.5e1"), 5.0);
+        assert_eq!(atof(" 50x"), 50.0);
+        assert_eq!(atof("abc"), 0.0);
+    }
 
     #[test]
     fn strtol_matches_glibc() {

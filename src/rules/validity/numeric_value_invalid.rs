@@ -527,6 +527,74 @@ static NUMERIC_CHECKS: &[ValueCheck] = &[
         },
         help: "a number of bytes, 0 or more",
     },
+    ValueCheck {
+        directive: "SSLStaplingResponseTimeSkew",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(
+                w,
+                "SSLStaplingResponseTimeSkew: invalid argument".to_string(),
+            )
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLStaplingResponseMaxAge",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(w, "SSLStaplingResponseMaxAge: invalid argument".to_string())
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLStaplingStandardCacheTimeout",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(
+                w,
+                "SSLStaplingStandardCacheTimeout: invalid argument".to_string(),
+            )
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLStaplingErrorCacheTimeout",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(
+                w,
+                "SSLStaplingErrorCacheTimeout: invalid argument".to_string(),
+            )
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLStaplingResponderTimeout",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(
+                w,
+                "SSLStaplingResponderTimeout: invalid argument".to_string(),
+            )
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLOCSPResponseTimeSkew",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(w, "SSLOCSPResponseTimeSkew: invalid argument".to_string())
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLOCSPResponseMaxAge",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(w, "SSLOCSPResponseMaxAge: invalid argument".to_string())
+        },
+        help: "a number of seconds, 0 or more",
+    },
+    ValueCheck {
+        directive: "SSLOCSPResponderTimeout",
+        check: |w: &[&str], _: &mut Carry| {
+            atoi_negative(w, "SSLOCSPResponderTimeout: invalid argument".to_string())
+        },
+        help: "a number of seconds, 0 or more",
+    },
 ];
 
 #[cfg(test)]
