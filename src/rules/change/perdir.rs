@@ -434,7 +434,7 @@ pub(crate) fn plain_alias(config: &Config, id: NodeId) -> Option<(&str, &str)> {
 }
 
 /// Collapses repeated slashes.
-fn collapse_slashes(s: &str) -> String {
+pub(crate) fn collapse_slashes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c == '/' && out.ends_with('/') {
@@ -446,7 +446,7 @@ fn collapse_slashes(s: &str) -> String {
 }
 
 /// mod_alias's prefix match: the length of `url` an alias path matches.
-fn alias_prefix(url: &str, fake: &str) -> Option<usize> {
+pub(crate) fn alias_prefix(url: &str, fake: &str) -> Option<usize> {
     let fake = collapse_slashes(fake);
     if fake.ends_with('/') {
         url.starts_with(&fake).then_some(fake.len())

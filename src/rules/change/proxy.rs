@@ -2,15 +2,16 @@
 //! (`proxy_trans`): the `ProxyPass` of the last matching `<Location>` that
 //! has one wins; otherwise the server's `ProxyPass` list — the main
 //! server's entries, then the vhost's — is searched and the first match
-//! wins. Paths match as `alias_match` does: repeated slashes are one, and a
-//! path without a trailing slash matches only whole segments.
+//! wins. Paths match segment-wise (`perdir::alias_prefix`): repeated
+//! slashes are one, and a path without a trailing slash matches only whole
+//! segments.
 //!
 //! Approximations: `ProxyPassMatch`, `<LocationMatch>` and wildcard
 //! `<Location>` paths are left out (regular expressions are not compared).
 
 use crate::load::tree::{Config, NodeId};
 
-use super::perdir::{Side, named_in};
+use super::perdir::{Side, alias_prefix, collapse_slashes, named_in};
 
 /// One `ProxyPass`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,51 +114,14 @@ impl ProxyTable {
 
     /// The route that answers a URL path, if any.
     pub fn route(&self, uri: &str) -> Option<&ProxyRoute> {
+        let uri = collapse_slashes(uri);
+        let matches = |r: &&ProxyRoute| alias_prefix(&uri, &r.path).is_some();
         self.location
             .iter()
             .rev()
-            .find(|r| location_matches(&r.path, uri))
-            .or_else(|| self.server.iter().find(|r| alias_match(uri, &r.path)))
+            .find(matches)
+            .or_else(|| self.server.iter().find(matches))
     }
-}
-
-/// `<Location>` prefix matching (`ap_location_walk`): a path without a
-/// trailing slash matches whole segments only.
-fn location_matches(location: &str, uri: &str) -> bool {
-    uri.starts_with(location)
-        && (location.ends_with('/')
-            || uri.len() == location.len()
-            || uri.as_bytes().get(location.len()) == Some(&b'/'))
-}
-
-/// mod_proxy's `alias_match`: any run of slashes in the path matches any
-/// run in the URI, and the last path segment must match completely.
-pub(crate) fn alias_match(uri: &str, path: &str) -> bool {
-    let (uri, path) = (uri.as_bytes(), path.as_bytes());
-    let (mut u, mut p) = (0, 0);
-    while p < path.len() && u < uri.len() {
-        if path[p] == b'/' {
-            if uri[u] != b'/' {
-                return false;
-            }
-            while p < path.len() && path[p] == b'/' {
-                p += 1;
-            }
-            while u < uri.len() && uri[u] == b'/' {
-                u += 1;
-            }
-        } else {
-            if uri[u] != path[p] {
-                return false;
-            }
-            u += 1;
-            p += 1;
-        }
-    }
-    if p < path.len() {
-        return false;
-    }
-    p == 0 || path[p - 1] == b'/' || u == uri.len() || uri[u] == b'/'
 }
 
 /// Where a backend URL connects: `http://127.0.0.1:8081` (scheme, host and
@@ -189,17 +153,6 @@ pub(crate) fn backend(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn alias_match_is_segment_wise() {
-        assert!(alias_match("/api/products", "/api/"));
-        assert!(alias_match("/api/products", "/api"));
-        assert!(alias_match("/api", "/api"));
-        assert!(!alias_match("/api", "/api/"));
-        assert!(!alias_match("/apix", "/api"));
-        assert!(alias_match("//api//x", "/api/"));
-        assert!(alias_match("/anything", "/"));
-    }
 
     #[test]
     fn backends_compare_by_scheme_host_and_port() {

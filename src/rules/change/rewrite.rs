@@ -9,6 +9,7 @@
 
 use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::VhostMap;
+use crate::rules::validity::parse_arg_line;
 
 use super::perdir::{Side, named_in};
 use super::servers::setting;
@@ -26,32 +27,34 @@ pub(crate) struct RewriteRule {
 }
 
 impl RewriteRule {
+    /// Reads a `RewriteRule` with mod_rewrite's own argument splitter.
     fn parse(config: &Config, id: NodeId, conditions: usize) -> Option<RewriteRule> {
-        let node = config.node(id);
-        let pattern = node.arg(0)?;
-        let (negated, pattern) = match pattern.strip_prefix('!') {
-            Some(p) => (true, p),
-            None => (false, pattern),
+        let line = parse_arg_line(&config.raw_args(id))?;
+        let (negated, pattern) = match line.first.text.strip_prefix('!') {
+            Some(p) => (true, p.to_string()),
+            None => (false, line.first.text.clone()),
         };
-        let flags = node
-            .arg(2)
+        let flags = line
+            .flags
             .map(|f| {
-                f.trim_start_matches('[')
+                f.text
+                    .trim_start_matches('[')
                     .trim_end_matches(']')
                     .split(',')
+                    .map(str::trim)
                     .filter(|f| !f.is_empty())
                     .map(|f| match f.split_once('=') {
                         Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.to_string())),
-                        None => (f.trim().to_ascii_lowercase(), None),
+                        None => (f.to_ascii_lowercase(), None),
                     })
                     .collect()
             })
             .unwrap_or_default();
         Some(RewriteRule {
             node: id,
-            pattern: pattern.to_string(),
+            pattern,
             negated,
-            substitution: node.arg(1)?.to_string(),
+            substitution: line.second.text,
             flags,
             conditions,
         })

@@ -158,6 +158,7 @@ pub use rewrite_map_file_missing::{REWRITE_MAP_FILE_MISSING, RewriteMapFileMissi
 pub use rewrite_map_invalid::{REWRITE_MAP_INVALID, RewriteMapInvalid};
 pub use rewrite_nocase_ignored::{REWRITE_NOCASE_IGNORED, RewriteNocaseIgnored};
 pub use rewrite_option_invalid::{REWRITE_OPTION_INVALID, RewriteOptionInvalid};
+pub(crate) use rewrite_syntax::parse_arg_line;
 pub use rewritecond_expression_invalid::{
     REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
 };
