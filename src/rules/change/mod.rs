@@ -8,6 +8,7 @@
 mod access;
 mod access_loosened;
 mod access_tightened;
+mod alias_shadowed;
 mod allowoverride_breaks_htaccess;
 mod blanket_redirect_added;
 mod capacity_slashed;
@@ -51,6 +52,7 @@ mod vhost_removed;
 
 pub use access_loosened::{ACCESS_LOOSENED, AccessLoosened};
 pub use access_tightened::{ACCESS_TIGHTENED, AccessTightened};
+pub use alias_shadowed::{ALIAS_SHADOWED, AliasShadowed};
 pub use allowoverride_breaks_htaccess::{
     ALLOWOVERRIDE_BREAKS_HTACCESS, AllowOverrideBreaksHtaccess,
 };

@@ -463,7 +463,7 @@ fn regex(pattern: &str) -> Option<pcre2::bytes::Regex> {
     pcre2::bytes::RegexBuilder::new().build(pattern).ok()
 }
 
-fn regex_matches(pattern: &str, text: &str) -> bool {
+pub(crate) fn regex_matches(pattern: &str, text: &str) -> bool {
     regex(pattern).is_some_and(|re| re.is_match(text.as_bytes()).unwrap_or(false))
 }
 

@@ -251,6 +251,9 @@ pub(crate) struct Redirect {
     pub url: String,
     /// Catches every path of the site.
     pub blanket: bool,
+    /// For mod_alias: the URL path it matches, and whether it is a regular
+    /// expression (`RedirectMatch`).
+    pub from: Option<(String, bool)>,
 }
 
 /// Whether a pattern matches every URL path (tried on a few).
@@ -262,7 +265,7 @@ fn matches_every_path(regex: &pcre2::bytes::Regex, negated: bool) -> bool {
 
 /// The `Redirect*` directives of a container, with their target URL and
 /// whether they catch every path.
-fn alias_redirects(side: &Side<'_>, container: NodeId) -> Vec<Redirect> {
+pub(crate) fn alias_redirects(side: &Side<'_>, container: NodeId) -> Vec<Redirect> {
     const NAMES: [&str; 4] = [
         "Redirect",
         "RedirectMatch",
@@ -294,6 +297,7 @@ fn alias_redirects(side: &Side<'_>, container: NodeId) -> Vec<Redirect> {
             node: id,
             url: url.to_string(),
             blanket,
+            from: Some((from.to_string(), node.is("RedirectMatch"))),
         });
     }
     out
@@ -313,6 +317,7 @@ pub(crate) fn redirects(side: &Side<'_>, vhost: NodeId) -> Vec<Redirect> {
             blanket: r.conditions == 0
                 && r.regex()
                     .is_some_and(|re| matches_every_path(&re, r.negated)),
+            from: None,
         })
         .collect();
     out.extend(alias_redirects(side, vhost));
