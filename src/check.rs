@@ -11,7 +11,7 @@ use crate::diff::{self, Change};
 use crate::finding::{BaselineState, Finding, Severity};
 use crate::load::tree::Config;
 use crate::model::vhosts::VhostMap;
-use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, TargetFacts};
+use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, Shared, TargetFacts};
 use crate::rules::registry::RULES;
 use crate::source::SourceSet;
 
@@ -126,12 +126,13 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
             reroutes: diff::routing::reroutes(b, b_vhosts, config, &vhosts),
         });
     let htaccess = find_htaccess(config, facts, &mut sources);
+    let shared = Shared::default();
     let mut findings = config.findings.clone();
     let per_rule: Vec<Vec<Finding>> = RULES
         .par_iter()
         .map(|rule| {
-            let mut ctx =
-                Context::new(config, &vhosts, facts, &index, rule.meta()).with_htaccess(&htaccess);
+            let mut ctx = Context::new(config, &vhosts, facts, &index, &shared, rule.meta())
+                .with_htaccess(&htaccess);
             if let Some(b) = &base_view {
                 ctx = ctx.with_baseline(b, &changes);
             }
@@ -153,7 +154,7 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
 /// and `<Directory>` paths (without regular expressions), outermost first.
 fn served_dirs(config: &Config) -> Vec<String> {
     let mut dirs: Vec<String> = Vec::new();
-    for id in config.walk_effective() {
+    for &id in config.walk_effective() {
         let node = config.node(id);
         let path = if node.is_directive() && node.is("DocumentRoot") {
             node.arg(0)
@@ -199,7 +200,8 @@ fn find_htaccess(
 ) -> Vec<HtaccessFile> {
     let name = config
         .walk_effective()
-        .into_iter()
+        .iter()
+        .copied()
         .rev()
         .filter(|&id| {
             config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none()

@@ -6,7 +6,7 @@ use crate::finding::{Label, Severity, Stage};
 use crate::load::tree::{Config, NodeId};
 use crate::model::mod_ssl::{TlsServer, tls_servers};
 use crate::rules::context::{Context, Rule};
-use crate::rules::validity::tls::{PairFailure, first_pair_failure};
+use crate::rules::validity::tls::PairFailure;
 
 use super::perdir::{sides, site_url};
 use super::servers::{counterparts, vhost_node};
@@ -91,9 +91,18 @@ impl Rule for SslCertKeyChanged {
         let index: HashMap<NodeId, usize> = (0..ctx.vhosts.vhosts.len())
             .map(|i| (ctx.vhosts.vhosts[i].node, i))
             .collect();
+        // The pair mod_ssl stops at, per server that turns TLS on.
+        let mismatches: HashMap<Option<NodeId>, usize> = ctx
+            .tls_startup()
+            .iter()
+            .filter_map(|s| match &s.failure {
+                Some((pair, PairFailure::Mismatch)) => Some((s.server.vhost, pair.index)),
+                _ => None,
+            })
+            .collect();
         let known = counterparts(&old_side, &new_side);
         let mut seen = HashSet::new();
-        for server in tls_servers(ctx.config) {
+        for server in ctx.tls_servers() {
             let Some(&n) = server.vhost.and_then(|v| index.get(&v)) else {
                 continue;
             };
@@ -106,11 +115,8 @@ impl Rule for SslCertKeyChanged {
                 .and_then(|node| old_servers.get(&Some(node)))
                 .map(|s| pairs(base.config, s))
                 .unwrap_or_default();
-            let mismatch = match first_pair_failure(ctx, &server) {
-                Some((pair, PairFailure::Mismatch)) => Some(pair.index),
-                _ => None,
-            };
-            for (i, (cert, key)) in pairs(ctx.config, &server).into_iter().enumerate() {
+            let mismatch = mismatches.get(&server.vhost).copied();
+            for (i, (cert, key)) in pairs(ctx.config, server).into_iter().enumerate() {
                 let key_node = key.unwrap_or(cert);
                 let (cert_path, key_path) = (path(ctx.config, cert), path(ctx.config, key_node));
                 let old = old_pairs.get(i).copied();

@@ -3,7 +3,7 @@
 
 use crate::finding::{Finding, Stage};
 use crate::load::tree::NodeId;
-use crate::model::mod_ssl::{TlsServer, tls_servers};
+use crate::model::mod_ssl::TlsServer;
 use crate::model::pki::{self, CertificateFile, KeyFile, KeyMatch};
 use crate::rules::context::Context;
 
@@ -58,7 +58,7 @@ pub(crate) enum PairFailure {
 /// The first certificate/key pair of a TLS server that fails at start-up
 /// (`ssl_init_server_certs` stops there), when apachelint can tell: files it
 /// cannot read, or cannot decode, end the analysis silently.
-pub(crate) fn first_pair_failure(
+fn first_pair_failure(
     ctx: &Context<'_>,
     server: &TlsServer,
 ) -> Option<(CertificatePair, PairFailure)> {
@@ -117,10 +117,22 @@ fn builtin_pass_phrase_dialog(ctx: &Context<'_>) -> bool {
         })
 }
 
-/// The servers mod_ssl initialises at start-up: those with `SSLEngine on`.
-pub(crate) fn tls_enabled_servers(ctx: &Context<'_>) -> Vec<TlsServer> {
-    tls_servers(ctx.config)
-        .into_iter()
+/// A server mod_ssl initialises at start-up (`SSLEngine on`) and the first
+/// certificate/key pair of it that fails, when apachelint can tell.
+pub(crate) struct TlsStartup {
+    pub server: TlsServer,
+    pub failure: Option<(CertificatePair, PairFailure)>,
+}
+
+/// Every server with `SSLEngine on`, with its first failing pair; use
+/// [`Context::tls_startup`], which computes this once per check.
+pub(crate) fn tls_startup(ctx: &Context<'_>) -> Vec<TlsStartup> {
+    ctx.tls_servers()
+        .iter()
         .filter(|s| s.engine_on(ctx.config).is_some())
+        .map(|server| TlsStartup {
+            server: server.clone(),
+            failure: first_pair_failure(ctx, server),
+        })
         .collect()
 }
