@@ -58,6 +58,9 @@ pub(crate) struct Side<'a> {
     /// The main server's own top-level content (`<VirtualHost>` sections
     /// left out).
     root: Vec<NodeId>,
+    /// The same by lowercased name (sections as `<name`), in order: a
+    /// main-server setting looked up for every vhost stays cheap.
+    root_by_name: HashMap<String, Vec<NodeId>>,
     overrides: RefCell<HashMap<String, Overrides>>,
     sites: RefCell<HashMap<Option<usize>, Rc<SiteData>>>,
 }
@@ -77,15 +80,28 @@ struct SiteData {
 
 impl<'a> Side<'a> {
     fn new(config: &'a Config, vhosts: &'a VhostMap, htaccess: &'a [HtaccessFile]) -> Self {
+        let root: Vec<NodeId> = config
+            .effective(config.root)
+            .into_iter()
+            .filter(|&id| !config.node(id).is("VirtualHost"))
+            .collect();
+        let mut root_by_name: HashMap<String, Vec<NodeId>> = HashMap::new();
+        for &id in &root {
+            let n = config.node(id);
+            let name = n.name.to_ascii_lowercase();
+            let key = if n.is_section() {
+                format!("<{name}")
+            } else {
+                name.to_string()
+            };
+            root_by_name.entry(key).or_default().push(id);
+        }
         Side {
             config,
             vhosts,
             htaccess,
-            root: config
-                .effective(config.root)
-                .into_iter()
-                .filter(|&id| !config.node(id).is("VirtualHost"))
-                .collect(),
+            root,
+            root_by_name,
             overrides: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
         }
@@ -200,7 +216,7 @@ fn vhost_key(side: &Side<'_>, index: usize) -> String {
 }
 
 /// Whether the main server answers some listened address (no vhost there).
-fn main_serves(side: &Side<'_>) -> bool {
+pub(crate) fn main_serves(side: &Side<'_>) -> bool {
     side.vhosts
         .listens
         .iter()
@@ -331,10 +347,34 @@ pub(crate) fn direct_directives(side: &Side<'_>, container: NodeId) -> Vec<NodeI
 
 /// The last value of a single-valued directive directly in a container.
 pub(crate) fn last_directive(side: &Side<'_>, container: NodeId, name: &str) -> Option<NodeId> {
+    named_in(side, container, &[name]).pop()
+}
+
+/// Directives named one of `names` (sections: `<Location`) directly in a
+/// container, in order.
+pub(crate) fn named_in(side: &Side<'_>, container: NodeId, names: &[&str]) -> Vec<NodeId> {
+    if container == side.config.root {
+        let mut out: Vec<NodeId> = names
+            .iter()
+            .filter_map(|name| side.root_by_name.get(&name.to_ascii_lowercase()))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort();
+        return out;
+    }
+    let config = side.config;
     side.content(container)
         .iter()
         .copied()
-        .rfind(|&id| side.config.node(id).is_directive() && side.config.node(id).is(name))
+        .filter(|&id| {
+            let n = config.node(id);
+            names.iter().any(|name| match name.strip_prefix('<') {
+                Some(section) => n.is_section() && n.is(section),
+                None => n.is_directive() && n.is(name),
+            })
+        })
+        .collect()
 }
 
 /// Sections directly in a container (for the root, the main server's own).
@@ -394,7 +434,7 @@ pub(crate) fn plain_alias(config: &Config, id: NodeId) -> Option<(&str, &str)> {
 }
 
 /// Collapses repeated slashes.
-fn collapse_slashes(s: &str) -> String {
+pub(crate) fn collapse_slashes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c == '/' && out.ends_with('/') {
@@ -406,7 +446,7 @@ fn collapse_slashes(s: &str) -> String {
 }
 
 /// mod_alias's prefix match: the length of `url` an alias path matches.
-fn alias_prefix(url: &str, fake: &str) -> Option<usize> {
+pub(crate) fn alias_prefix(url: &str, fake: &str) -> Option<usize> {
     let fake = collapse_slashes(fake);
     if fake.ends_with('/') {
         url.starts_with(&fake).then_some(fake.len())
@@ -423,7 +463,7 @@ fn regex(pattern: &str) -> Option<pcre2::bytes::Regex> {
     pcre2::bytes::RegexBuilder::new().build(pattern).ok()
 }
 
-fn regex_matches(pattern: &str, text: &str) -> bool {
+pub(crate) fn regex_matches(pattern: &str, text: &str) -> bool {
     regex(pattern).is_some_and(|re| re.is_match(text.as_bytes()).unwrap_or(false))
 }
 

@@ -309,7 +309,7 @@ fn type_verdict(
 fn not_loaded(ctx: &Context<'_>, type_name: &str, modules: &[&str]) -> TypeVerdict {
     let help = if type_name == "mpm-accept" {
         // Without any MPM httpd stops before; which one comes decides.
-        if loaded_mpms(ctx).is_empty() {
+        if loaded_mpms(ctx.config).is_empty() {
             return TypeVerdict::Unknowable;
         }
         "only the prefork and worker MPMs have an accept mutex; drop `mpm-accept` from the line"
