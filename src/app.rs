@@ -191,8 +191,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     } else {
         disk.clone()
     };
-    let (config, input) = load_from(candidate_backend, &args.input, &path, args.staged)?;
-    let baseline = load_baseline(args, &path, repo.as_deref(), &disk)?;
+    // The two versions are read at the same time.
+    let (candidate, baseline) = rayon::join(
+        || load_from(candidate_backend, &args.input, &path, args.staged),
+        || load_baseline(args, &path, repo.as_deref(), &disk),
+    );
+    let (config, input) = candidate?;
+    let baseline = baseline?;
     let baseline_name = baseline.as_ref().map(|_| baseline_label(args));
     let facts = VfsFacts {
         vfs: &input.vfs,

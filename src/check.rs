@@ -3,7 +3,7 @@
 //! file (in reading order) and position.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use std::time::{Duration, Instant};
 
@@ -47,8 +47,8 @@ pub fn check_change(
         || check_against(config, baseline, facts),
         || baseline.map(|b| check_against(b, None, facts)),
     );
-    if let Some(known) = known {
-        mark_baseline_state(&mut checked, &known);
+    if let (Some(known), Some(b)) = (known, baseline) {
+        mark_baseline_state(&mut checked, config.root_dir(), &known, b.root_dir());
     }
     checked
 }
@@ -56,13 +56,15 @@ pub fn check_change(
 /// Marks each finding of `checked` unchanged when `known` (the baseline
 /// checked alone) has one with the same fingerprint, new otherwise; equal
 /// fingerprints pair off one to one.
-fn mark_baseline_state(checked: &mut Checked, known: &Checked) {
+fn mark_baseline_state(checked: &mut Checked, dir: &Path, known: &Checked, known_dir: &Path) {
     let mut remaining: HashMap<Fingerprint, usize> = HashMap::new();
     for f in &known.findings {
-        *remaining.entry(fingerprint(f, &known.sources)).or_default() += 1;
+        *remaining
+            .entry(fingerprint(f, &known.sources, known_dir))
+            .or_default() += 1;
     }
     for f in &mut checked.findings {
-        let state = match remaining.get_mut(&fingerprint(f, &checked.sources)) {
+        let state = match remaining.get_mut(&fingerprint(f, &checked.sources, dir)) {
             Some(count) if *count > 0 => {
                 *count -= 1;
                 BaselineState::Unchanged
@@ -74,13 +76,15 @@ fn mark_baseline_state(checked: &mut Checked, known: &Checked) {
 }
 
 /// What identifies a finding across two versions of a configuration whose
-/// lines moved: the rule, the file as the configuration names it, the text
+/// lines moved: the rule, the file as the configuration names it (below the
+/// root file's directory when it is there), the text
 /// the finding points at, the whole line around it, and the message with
 /// digits blurred (messages quote line numbers).
 type Fingerprint = (&'static str, PathBuf, String, String, String);
 
-fn fingerprint(f: &Finding, sources: &SourceSet) -> Fingerprint {
+fn fingerprint(f: &Finding, sources: &SourceSet, dir: &Path) -> Fingerprint {
     let file = sources.get(f.primary.file);
+    let path = file.config_path.strip_prefix(dir).unwrap_or(&file.config_path);
     let text = &file.text;
     let start = (f.primary.range.start as usize).min(text.len());
     let end = (f.primary.range.end as usize).clamp(start, text.len());
@@ -99,7 +103,7 @@ fn fingerprint(f: &Finding, sources: &SourceSet) -> Fingerprint {
         .collect();
     (
         f.rule.code,
-        file.config_path.clone(),
+        path.to_path_buf(),
         String::from_utf8_lossy(&text[start..end]).into_owned(),
         String::from_utf8_lossy(&text[line_start..line_end])
             .trim()

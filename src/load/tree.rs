@@ -374,6 +374,19 @@ impl Config {
         chain_of(&self.nodes, &self.macro_ctxs, id, self.node(id).macro_ctx)
     }
 
+    /// The directory of the root file: two versions of a configuration
+    /// checked out in different places are compared by paths below it.
+    pub fn root_dir(&self) -> &Path {
+        self.root_path.parent().unwrap_or(Path::new("/"))
+    }
+
+    /// A file's configuration path relative to [`Config::root_dir`] when it
+    /// is below it (else as it is).
+    pub fn relative_config_path(&self, file: FileId) -> &Path {
+        let path = self.config_path(file);
+        path.strip_prefix(self.root_dir()).unwrap_or(path)
+    }
+
     /// The nearest enclosing ordinary section of a node (skipping files,
     /// conditionals and includes), if any.
     pub fn enclosing_section(&self, id: NodeId) -> Option<NodeId> {

@@ -3,7 +3,7 @@
 use crate::finding::{Severity, Stage};
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{listing, sides, site_url, sites};
+use super::perdir::{changed_sites, listing, sides, site_url};
 use super::rewrite::{blanket_redirect, entry_requests, hop};
 
 crate::declare_rule! {
@@ -67,7 +67,7 @@ impl Rule for BlanketRedirectAdded {
         let Some((old_side, new_side)) = sides(ctx) else {
             return;
         };
-        for pair in sites(&old_side, &new_side) {
+        for pair in changed_sites(&old_side, &new_side) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use crate::finding::{Severity, Stage};
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{sides, site_url, sites};
+use super::perdir::{changed_sites, sides, site_url};
 use super::proxy::{ProxyTable, backend};
 use super::servers::vhost_node;
 
@@ -61,7 +61,7 @@ impl Rule for ProxypassBackendChanged {
             return;
         };
         let mut seen = HashSet::new();
-        for pair in sites(&old_side, &new_side) {
+        for pair in changed_sites(&old_side, &new_side) {
             let old_table = ProxyTable::of(&old_side, vhost_node(&old_side, pair.old), "ProxyPass");
             let table = ProxyTable::of(&new_side, vhost_node(&new_side, pair.new), "ProxyPass");
             for old in old_table.routes() {

@@ -3,7 +3,7 @@
 use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{sides, site_url, sites};
+use super::perdir::{changed_sites, sides, site_url};
 use super::rewrite::{rules_in, server_rewrite};
 
 crate::declare_rule! {
@@ -63,7 +63,7 @@ impl Rule for RewriteInheritanceLost {
         let Some((old_side, new_side)) = sides(ctx) else {
             return;
         };
-        for pair in sites(&old_side, &new_side) {
+        for pair in changed_sites(&old_side, &new_side) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };

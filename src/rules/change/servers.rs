@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::Context;
 
-use super::perdir::{Side, Site, main_serves, named_in, site_url, sites};
+use super::perdir::{changed_sites, Side, Site, main_serves, named_in, site_url, sites};
 
 /// The `<VirtualHost>` node of a site on a side (`None`: the main server).
 pub(crate) fn vhost_node(side: &Side<'_>, vhost: Option<usize>) -> Option<NodeId> {
@@ -86,7 +86,7 @@ pub(crate) fn setting_changes_by(
     };
     let mut out: Vec<SettingChange> = Vec::new();
     let mut groups: HashMap<(Option<NodeId>, Option<NodeId>), usize> = HashMap::new();
-    for site in sites(old_side, new_side) {
+    for site in changed_sites(old_side, new_side) {
         let old = find(old_side, vhost_node(old_side, site.old));
         let new = find(new_side, vhost_node(new_side, site.new));
         if value(old_side.config, old) == value(new_side.config, new) {

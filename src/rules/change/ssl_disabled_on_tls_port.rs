@@ -3,7 +3,7 @@
 use crate::finding::Stage;
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{sides, sites};
+use super::perdir::{changed_sites, sides};
 use super::servers::{setting, vhost_node};
 use super::tls::{https_listener, tls_enabled};
 
@@ -62,7 +62,7 @@ impl Rule for SslDisabledOnTlsPort {
         let Some((old_side, new_side)) = sides(ctx) else {
             return;
         };
-        for pair in sites(&old_side, &new_side) {
+        for pair in changed_sites(&old_side, &new_side) {
             let (Some(o), Some(n)) = (pair.old, pair.new) else {
                 continue;
             };
