@@ -84,7 +84,10 @@ type Fingerprint = (&'static str, PathBuf, String, String, String);
 
 fn fingerprint(f: &Finding, sources: &SourceSet, dir: &Path) -> Fingerprint {
     let file = sources.get(f.primary.file);
-    let path = file.config_path.strip_prefix(dir).unwrap_or(&file.config_path);
+    let path = file
+        .config_path
+        .strip_prefix(dir)
+        .unwrap_or(&file.config_path);
     let text = &file.text;
     let start = (f.primary.range.start as usize).min(text.len());
     let end = (f.primary.range.end as usize).clamp(start, text.len());

@@ -194,7 +194,7 @@ pub fn vhost_scope(config: &Config, id: NodeId) -> Scope {
         .collect();
     addrs.sort();
     let mut name = String::from("(no ServerName)");
-    for child in config.effective(id) {
+    for &child in config.effective(id).iter() {
         let c = config.node(child);
         if c.is_directive()
             && c.is("ServerName")
@@ -224,7 +224,7 @@ fn collect(
     out: &mut BTreeMap<Scope, ScopeContent>,
 ) {
     out.entry(scope.clone()).or_default().header = header;
-    for id in config.effective(at) {
+    for &id in config.effective(at).iter() {
         let node = config.node(id);
         if node.is_section() {
             let child = if node.is("VirtualHost") {

@@ -165,6 +165,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         command_line,
         enclosing_sections: std::sync::OnceLock::new(),
         effective_walk: std::sync::OnceLock::new(),
+        effective_content: std::sync::OnceLock::new(),
     }
 }
 

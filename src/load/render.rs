@@ -109,7 +109,8 @@ impl DumpConfig<'_> {
     fn shown_children(&self, id: NodeId) -> Vec<NodeId> {
         self.config
             .effective(id)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&c| {
                 let n = self.config.node(c);
                 !(n.is_directive() && is_exec_on_read(&n.name))

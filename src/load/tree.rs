@@ -14,6 +14,7 @@
 //! [`Config::effective`] walks what httpd would act on: active nodes, with
 //! File and true-conditional wrappers flattened.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use compact_str::CompactString;
@@ -278,6 +279,33 @@ pub struct Config {
     pub(crate) enclosing_sections: std::sync::OnceLock<Vec<Option<NodeId>>>,
     /// [`Config::walk_effective`], computed on first use.
     pub(crate) effective_walk: std::sync::OnceLock<Vec<NodeId>>,
+    /// [`Config::effective`] of the root and every section, computed on
+    /// first use (rules ask it of every vhost, often several times).
+    pub(crate) effective_content: std::sync::OnceLock<EffectiveContent>,
+}
+
+/// The effective content of the root and of every section, one flat list.
+#[derive(Debug, Default)]
+pub struct EffectiveContent {
+    ranges: std::collections::HashMap<NodeId, std::ops::Range<u32>>,
+    flat: Vec<NodeId>,
+}
+
+impl EffectiveContent {
+    fn build(config: &Config) -> EffectiveContent {
+        let mut content = EffectiveContent::default();
+        let containers = std::iter::once(config.root).chain(
+            (0..config.nodes.len())
+                .map(|i| NodeId(i as u32))
+                .filter(|&id| config.node(id).is_section()),
+        );
+        for id in containers {
+            let start = content.flat.len() as u32;
+            config.collect_effective(id, &mut content.flat);
+            content.ranges.insert(id, start..content.flat.len() as u32);
+        }
+        content
+    }
 }
 
 impl Config {
@@ -323,10 +351,18 @@ impl Config {
     /// expansions and true conditionals flattened; inactive nodes and macro
     /// definitions skipped. Sections are returned (not entered): use
     /// [`Config::effective`] again on them.
-    pub fn effective(&self, id: NodeId) -> Vec<NodeId> {
-        let mut out = Vec::new();
-        self.collect_effective(id, &mut out);
-        out
+    pub fn effective(&self, id: NodeId) -> Cow<'_, [NodeId]> {
+        let index = self
+            .effective_content
+            .get_or_init(|| EffectiveContent::build(self));
+        match index.ranges.get(&id) {
+            Some(range) => Cow::Borrowed(&index.flat[range.start as usize..range.end as usize]),
+            None => {
+                let mut out = Vec::new();
+                self.collect_effective(id, &mut out);
+                Cow::Owned(out)
+            }
+        }
     }
 
     fn collect_effective(&self, id: NodeId, out: &mut Vec<NodeId>) {
@@ -361,7 +397,7 @@ impl Config {
     }
 
     fn walk_in_order(&self, id: NodeId, out: &mut Vec<NodeId>) {
-        for child in self.effective(id) {
+        for &child in self.effective(id).iter() {
             out.push(child);
             if self.node(child).is_section() {
                 self.walk_in_order(child, out);

@@ -106,7 +106,7 @@ pub fn overrides_for(config: &Config, dir: &str) -> Overrides {
             continue;
         }
         let mut result: Option<Overrides> = None;
-        for child in config.effective(id) {
+        for &child in config.effective(id).iter() {
             let c = config.node(child);
             if !c.is_directive() {
                 continue;

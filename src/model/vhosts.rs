@@ -427,7 +427,7 @@ fn vhost_of(config: &Config, id: NodeId) -> Vhost {
         .collect();
     let mut server_name = None;
     let mut aliases = Vec::new();
-    for child in config.effective(id) {
+    for &child in config.effective(id).iter() {
         let c = config.node(child);
         if !c.is_directive() {
             continue;

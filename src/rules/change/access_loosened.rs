@@ -98,7 +98,7 @@ impl Rule for AccessLoosened {
                 || change.new_decider.is_some_and(|d| {
                     let section = ctx.config.enclosing_section(d);
                     section.is_some_and(|s| {
-                        ctx.config.effective(s).into_iter().any(|c| {
+                        ctx.config.effective(s).iter().any(|&c| {
                             let n = ctx.node(c);
                             n.is("SetHandler")
                                 && n.arg(0).is_some_and(|h| {

@@ -6,9 +6,9 @@ use crate::finding::Severity;
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{changed_sites, 
-    Side, aliases, document_root, is_within, listing, normalize_path, plain_alias, sides, site_url,
-    sites,
+use super::perdir::{
+    Side, aliases, changed_sites, document_root, is_within, listing, normalize_path, plain_alias,
+    sides, site_url, sites,
 };
 
 crate::declare_rule! {

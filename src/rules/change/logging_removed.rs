@@ -6,8 +6,9 @@ use crate::finding::Severity;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{changed_sites, 
-    Side, direct_directives, last_directive, listing, normalize_path, sides, site_url,
+use super::perdir::{
+    Side, changed_sites, direct_directives, last_directive, listing, normalize_path, sides,
+    site_url,
 };
 
 crate::declare_rule! {

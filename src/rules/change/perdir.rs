@@ -90,7 +90,8 @@ impl<'a> Side<'a> {
     ) -> Self {
         let root: Vec<NodeId> = config
             .effective(config.root)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&id| !config.node(id).is("VirtualHost"))
             .collect();
         let mut root_by_name: HashMap<String, Vec<NodeId>> = HashMap::new();
@@ -180,7 +181,7 @@ impl<'a> Side<'a> {
         if container == self.config.root {
             Cow::Borrowed(&self.root)
         } else {
-            Cow::Owned(self.config.effective(container))
+            self.config.effective(container)
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::Context;
 
-use super::perdir::{changed_sites, Side, Site, main_serves, named_in, site_url, sites};
+use super::perdir::{Side, Site, changed_sites, main_serves, named_in, site_url, sites};
 
 /// The `<VirtualHost>` node of a site on a side (`None`: the main server).
 pub(crate) fn vhost_node(side: &Side<'_>, vhost: Option<usize>) -> Option<NodeId> {

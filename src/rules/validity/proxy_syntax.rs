@@ -198,7 +198,7 @@ impl Walk<'_, '_> {
     /// host with its own lists.
     fn tree(&mut self, id: NodeId, server: &mut Server) {
         let config = self.ctx.config;
-        for child in config.effective(id) {
+        for &child in config.effective(id).iter() {
             let node = config.node(child);
             match node.kind {
                 NodeKind::Section { .. } if node.is("VirtualHost") => {

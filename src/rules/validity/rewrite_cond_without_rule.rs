@@ -94,7 +94,7 @@ impl Rule for RewriteCondWithoutRule {
 /// Follows pending conditions through the active configuration below `id`;
 /// conditions still pending when a scope ends go to `dangling`.
 fn scan(ctx: &Context<'_>, id: NodeId, pending: &mut Vec<NodeId>, dangling: &mut Vec<NodeId>) {
-    for child in ctx.config.effective(id) {
+    for &child in ctx.config.effective(id).iter() {
         let node = ctx.node(child);
         match node.kind {
             NodeKind::Section { .. } if SCOPES.iter().any(|s| node.is(s)) => {
