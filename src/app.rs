@@ -11,8 +11,8 @@ use std::io::IsTerminal;
 
 use crate::check;
 use crate::cli::{
-    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, ExplainArgs, FailOn, InputArgs,
-    ReportFormat, SnapshotArgs,
+    CheckArgs, Cli, ColorChoice, Command, DiffArgs, DiffFormat, DumpArgs, DumpFormat, ExplainArgs,
+    FailOn, InputArgs, ReportFormat, SnapshotArgs, Target,
 };
 use crate::finding::{BaselineState, Severity};
 use crate::load::facts::VfsFacts;
@@ -24,6 +24,7 @@ use crate::load::snapshot::Snapshot;
 use crate::load::tree::Config;
 use crate::load::vfs::Vfs;
 use crate::load::{self as loader, LoadOptions, Profile, envvars, render};
+use crate::model::vhosts::VhostMap;
 use crate::report::human::HumanOptions;
 use crate::rules::selection::Selection;
 use crate::source::SourceFile;
@@ -53,6 +54,7 @@ impl ExitStatus {
 pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => check(&args, out),
+        Command::Diff(args) => diff(&args, out),
         Command::Dump(args) => dump(&args, out),
         Command::Includes(args) => includes(&args, out),
         Command::Snapshot(args) => snapshot(&args, out),
@@ -111,7 +113,7 @@ fn load_from(
             absolute(Path::new(&checkout), &cwd),
         ));
     }
-    let mut profile = Profile::debian();
+    let mut profile = target_profile(args.target);
     let spec = InputSpec {
         path: path.to_path_buf(),
         maps,
@@ -132,9 +134,16 @@ fn load_from(
     Ok((loader::load(&input.vfs, &options), input))
 }
 
+/// The load profile of a `--target`.
+fn target_profile(target: Target) -> Profile {
+    match target {
+        Target::Debian24 => Profile::debian(),
+    }
+}
+
 /// Loads a known-good configuration from a snapshot file.
 fn load_snapshot(snapshot: &Snapshot, args: &InputArgs) -> Config {
-    let mut profile = Profile::debian();
+    let mut profile = target_profile(args.target);
     profile.defines = snapshot.defines.clone();
     profile.env = snapshot.env.clone();
     let vfs = Vfs::direct(Arc::new(snapshot.backend()));
@@ -287,17 +296,7 @@ fn load_baseline(
         return Ok(None);
     }
     if let Some(base) = &args.baseline {
-        let base = absolute(base, &current_dir());
-        #[allow(clippy::disallowed_methods)] // reading the user's snapshot file
-        if base.is_file()
-            && let Ok(bytes) = std::fs::read(&base)
-            && bytes.first() == Some(&b'{')
-        {
-            let snapshot = Snapshot::from_json(&bytes)?;
-            return Ok(Some(load_snapshot(&snapshot, &args.input)));
-        }
-        let (config, _) = load_from(disk.clone(), &args.input, &base, false)?;
-        return Ok(Some(config));
+        return load_tree_or_snapshot(base, &args.input, disk).map(Some);
     }
     let explicit = args.baseline_git.clone();
     let rev = match (explicit, repo) {
@@ -323,6 +322,66 @@ fn load_baseline(
     Ok(Some(config))
 }
 
+/// A configuration given as a tree or as a snapshot file written by
+/// `apachelint snapshot`.
+fn load_tree_or_snapshot(
+    path: &Path,
+    input: &InputArgs,
+    disk: &Arc<dyn Backend>,
+) -> Result<Config, String> {
+    let path = absolute(path, &current_dir());
+    #[allow(clippy::disallowed_methods)] // reading the user's snapshot file
+    if path.is_file()
+        && let Ok(bytes) = std::fs::read(&path)
+        && bytes.first() == Some(&b'{')
+    {
+        let snapshot = Snapshot::from_json(&bytes)?;
+        return Ok(load_snapshot(&snapshot, input));
+    }
+    let (config, _) = load_from(disk.clone(), input, &path, false)?;
+    Ok(config)
+}
+
+/// `apachelint diff OLD NEW`: the semantic and routing diff. Exit 0 when
+/// both have the same effect, 1 when they differ, 2 when either could not be
+/// read completely (a partial read is no basis for "no change").
+fn diff(args: &DiffArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let cwd = current_dir();
+    let disk: Arc<dyn Backend> = Arc::new(DiskBackend {
+        display_base: Some(cwd),
+    });
+    let (old, new) = rayon::join(
+        || load_tree_or_snapshot(&args.old, &args.input, &disk),
+        || load_tree_or_snapshot(&args.input.path, &args.input, &disk),
+    );
+    let (old, new) = (old?, new?);
+    print_findings(&old);
+    print_findings(&new);
+    let (old_vhosts, new_vhosts) = (VhostMap::build(&old), VhostMap::build(&new));
+    let changes = crate::diff::diff(&old, &new);
+    let reroutes = crate::diff::routing::reroutes(&old, &old_vhosts, &new, &new_vhosts);
+    let report = crate::report::diff::DiffReport {
+        old: &old,
+        new: &new,
+        old_vhosts: &old_vhosts,
+        new_vhosts: &new_vhosts,
+        changes: &changes,
+        reroutes: &reroutes,
+    };
+    let text = match args.format {
+        DiffFormat::Human => report.human(),
+        DiffFormat::Json => serde_json::to_string_pretty(&report.json()).unwrap_or_default() + "\n",
+    };
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(if !old.is_complete() || !new.is_complete() {
+        ExitStatus::Error
+    } else if changes.is_empty() && reroutes.is_empty() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
+}
+
 /// How the known-good side is named in the report.
 fn baseline_label(args: &CheckArgs) -> String {
     match (&args.baseline, &args.baseline_git) {
@@ -332,7 +391,6 @@ fn baseline_label(args: &CheckArgs) -> String {
     }
 }
 
-/// The last line of the human report.
 /// The note on findings not shown because the known-good configuration
 /// already had them (empty when there are none).
 fn unchanged_line(unchanged: &[crate::finding::Finding]) -> String {
@@ -355,6 +413,7 @@ fn unchanged_line(unchanged: &[crate::finding::Finding]) -> String {
     )
 }
 
+/// The last line of the human report.
 fn summary_line(findings: &[crate::finding::Finding], code: u8) -> String {
     let count = |s: Severity, one: &str, many: &str| {
         let n = findings.iter().filter(|f| f.severity == s).count();

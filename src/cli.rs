@@ -27,6 +27,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the loaded configuration (or, with --syntax-only, one file's syntax tree).
     Dump(DumpArgs),
+    /// Show what changed between two configurations, by identity (a vhost
+    /// by its addresses and name, a section by its kind and arguments), and
+    /// which requests another vhost answers now. Exit 0 when they have the
+    /// same effect, 1 when they differ, 2 when one could not be read.
+    Diff(DiffArgs),
     /// Save a self-contained snapshot of a configuration (every file read and
     /// the profile) to compare later edits against (`check --baseline FILE`).
     Snapshot(SnapshotArgs),
@@ -38,6 +43,26 @@ pub enum Command {
     Includes(InputArgs),
     /// Print the virtual-host map, like `apache2 -S`, computed without the server.
     Vhosts(InputArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The known-good configuration: a tree, or a snapshot file.
+    pub old: PathBuf,
+    /// The candidate (its path), and how the target server runs both.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum DiffFormat {
+    /// Changes by scope with both places, then the rerouted requests.
+    Human,
+    /// The documented, versioned JSON form.
+    Json,
 }
 
 /// Where the configuration is and how the target server runs it.
@@ -68,6 +93,21 @@ pub struct InputArgs {
     /// Also take ${VAR} values from apachelint's own process environment.
     #[arg(long)]
     pub use_process_env: bool,
+    /// The server the configuration is for: its built-in modules, module
+    /// directory, default ServerRoot and envvars.
+    #[arg(long, value_enum, default_value_t = Target::Debian24)]
+    pub target: Target,
+}
+
+/// The target servers apachelint has a verified profile of. Only Debian's
+/// apache2 2.4 so far: every verdict is recorded from that binary, and a
+/// profile nobody has checked against its server would be guesswork.
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Target {
+    /// Debian's apache2 package, httpd 2.4 (the recorded reference).
+    #[default]
+    #[value(name = "debian-2.4")]
+    Debian24,
 }
 
 #[derive(Args, Debug)]

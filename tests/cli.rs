@@ -290,3 +290,68 @@ fn findings_the_baseline_already_had_are_not_the_changes_fault() {
     let clean = apachelint(&args, d);
     assert_eq!(clean.status.code(), Some(0), "{:?}", codes(&clean));
 }
+
+#[test]
+fn diff_is_keyed_by_identity_and_reports_rerouted_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (good, same, dropped) = (
+        tmp.path().join("good"),
+        tmp.path().join("same"),
+        tmp.path().join("dropped"),
+    );
+    write_tree(&good, SHOP);
+    // Reindented, reordered and commented: the same effect.
+    write_tree(
+        &same,
+        "# the shop\n<VirtualHost *:80>\n  ServerAlias www.shop.example\n  ServerName shop.example\n</VirtualHost>\n",
+    );
+    write_tree(&dropped, SHOP_WITHOUT_WWW);
+
+    let unchanged = apachelint(
+        &["diff", "good/etc/apache2", "same/etc/apache2"],
+        tmp.path(),
+    );
+    assert_eq!(
+        unchanged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&unchanged.stdout)
+    );
+
+    let out = apachelint(
+        &[
+            "diff",
+            "good/etc/apache2",
+            "dropped/etc/apache2",
+            "--format",
+            "json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["version"], 1);
+    let change = &v["changes"][0];
+    assert_eq!(change["kind"], "removed", "{v:#}");
+    assert!(
+        change["old"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("shop.conf")
+    );
+    let routing = v["routing"].as_array().expect("routing list");
+    assert!(
+        routing
+            .iter()
+            .any(|r| r.to_string().contains("www.shop.example")),
+        "the dropped alias is now answered by the default vhost: {v:#}"
+    );
+
+    let broken = tmp.path().join("broken");
+    write_tree(&broken, "<VirtualHost *:80>\n");
+    let incomplete = apachelint(
+        &["diff", "good/etc/apache2", "broken/etc/apache2"],
+        tmp.path(),
+    );
+    assert_eq!(incomplete.status.code(), Some(2));
+}

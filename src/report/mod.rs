@@ -1,6 +1,7 @@
 //! Reporters: findings (plain data) rendered for people and machines. Nothing
 //! here decides what is wrong; it only shows it.
 
+pub mod diff;
 pub mod github;
 pub mod httpd;
 pub mod human;

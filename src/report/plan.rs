@@ -58,7 +58,7 @@ pub fn render(baseline: &str, changes: &[Change], findings: &[Finding]) -> Strin
 }
 
 /// `1 scope`, `2 scopes`.
-fn count(n: usize, noun: &str) -> String {
+pub(crate) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
