@@ -269,10 +269,12 @@ struct Loader<'a> {
     /// nested Include show the nested Include's line).
     last_include_line: u32,
     include_depth: u32,
-    /// An Include went past httpd's depth limit, where httpd stops reading
+    /// An Include went past one of httpd's depth limits (128 nested
+    /// includes, or 128 nested directories), where httpd stops reading
     /// altogether: no further Include is followed until the chain has
     /// unwound to the root file's Include. (Followed anyway, a cycle through
-    /// two or more files would be explored path by path: 2^128 of them.)
+    /// two or more files would be explored path by path: 2^128 of them; a
+    /// directory linking to itself multiplies every level of a cycle.)
     unwinding_recursion: bool,
 }
 
@@ -1121,6 +1123,9 @@ impl<'a> Loader<'a> {
             match step {
                 Expanded::File(file) => self.include_file(node, &inc, &file, optional, item),
                 Expanded::Error(error) => {
+                    if let IncludeError::TooDeep { .. } = error {
+                        self.unwinding_recursion = true;
+                    }
                     let (rule, severity) = match error {
                         IncludeError::Outside { .. } => (&rl::PATH_OUTSIDE_TREE, None),
                         IncludeError::TooDeep { .. } => (&rl::INCLUDE_RECURSION, None),

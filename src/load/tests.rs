@@ -480,3 +480,28 @@ Include *
     );
     assert_eq!(c.includes.len(), 1 + 128);
 }
+
+#[test]
+fn include_stops_at_a_directory_nested_too_deep() {
+    // httpd reads deep/a.conf, fails in deep/d/…/d (129 levels) and never
+    // reaches deep/z.conf.
+    let deep = "d/".repeat(129);
+    let c = load_fixture(&format!(
+        "#- /etc/apache2/apache2.conf
+Include deep
+#- /etc/apache2/deep/a.conf
+A a
+#- /etc/apache2/deep/{deep}x.conf
+A x
+#- /etc/apache2/deep/z.conf
+A z
+"
+    ));
+    assert_eq!(effective(&c), "A a\n");
+    let recursion: Vec<String> = findings(&c)
+        .into_iter()
+        .filter(|f| f.starts_with("AL014"))
+        .collect();
+    assert_eq!(recursion.len(), 1, "{recursion:?}");
+    assert!(recursion[0].ends_with("exceeds the maximum include directory nesting level of 128. You have probably a recursion somewhere."));
+}
