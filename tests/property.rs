@@ -10,8 +10,9 @@
 //! Include/IncludeOptional globs, self-includes, symlink loops, Define and
 //! `${VAR}`, the conditional sections, and Macro/Use.
 //!
-//! Case counts are small by default so the file runs in a few seconds in debug
-//! builds; `PROPTEST_CASES=N` raises every one of them to N.
+//! Case counts are small and the seed fixed by default, so the file runs the
+//! same cases in a few seconds in debug builds; `PROPTEST_CASES=N` raises every
+//! count to N and `PROPTEST_RNG_SEED=S` picks other cases.
 
 #[path = "support/config_spans.rs"]
 mod config_spans;
@@ -31,14 +32,27 @@ use apachelint::load::{LoadOptions, Profile, load, render};
 use apachelint::syntax::{self, ParseOptions};
 use proptest::prelude::*;
 use proptest::sample::{Index, select, subsequence};
+use proptest::test_runner::RngSeed;
 
-/// `default` cases, or `$PROPTEST_CASES`.
-fn config(default: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    ProptestConfig::with_cases(cases)
+/// `default_cases` cases from a fixed seed, so that a plain `cargo test` runs
+/// the same cases every time; `PROPTEST_CASES=N` and `PROPTEST_RNG_SEED=S`
+/// (or any other `PROPTEST_*` variable) override it to explore further.
+fn config(default_cases: u32) -> ProptestConfig {
+    let from_env = ProptestConfig::default();
+    let set = |name: &str| std::env::var_os(name).is_some();
+    ProptestConfig {
+        cases: if set("PROPTEST_CASES") {
+            from_env.cases
+        } else {
+            default_cases
+        },
+        rng_seed: if set("PROPTEST_RNG_SEED") {
+            from_env.rng_seed
+        } else {
+            RngSeed::Fixed(0x0a9a_c4e1_1a7e)
+        },
+        ..from_env
+    }
 }
 
 /// Parses `src` as a main configuration and as `.htaccess`, twice each: spans
@@ -220,6 +234,9 @@ proptest! {
 
 const ETC: &str = "/etc/apache2";
 
+/// How long one load may take before it counts as a hang.
+const DEADLINE: Duration = Duration::from_secs(120);
+
 /// Files a random tree may hold besides the root `apache2.conf`.
 const FILE_NAMES: &[&str] = &[
     "a.conf",
@@ -375,6 +392,10 @@ fn fingerprint(config: &Config) -> (String, String, Vec<String>) {
 }
 
 /// Loads the tree on another thread; `None` when it does not finish in time.
+/// The deadline is generous: a tree whose root file includes itself is read
+/// 128 levels deep before httpd's limit cuts it, every level with all its
+/// other includes, which httpd does too; a debug build takes seconds on the
+/// worst such trees. A hang takes forever.
 fn load_with_deadline(spec: &TreeSpec) -> Option<std::thread::Result<Config>> {
     let (send, receive) = mpsc::channel();
     let vfs = Vfs::direct(Arc::new(spec.backend()));
@@ -391,13 +412,15 @@ fn load_with_deadline(spec: &TreeSpec) -> Option<std::thread::Result<Config>> {
         let result = catch_unwind(AssertUnwindSafe(|| load(&vfs, &options)));
         let _ = send.send(result);
     });
-    receive.recv_timeout(Duration::from_secs(30)).ok()
+    receive.recv_timeout(DEADLINE).ok()
 }
 
 /// The loaded tree, or why there is none.
 fn loaded(spec: &TreeSpec) -> Result<Config, TestCaseError> {
     match load_with_deadline(spec) {
-        None => Err(TestCaseError::fail("the loader did not finish in 30 s")),
+        None => Err(TestCaseError::fail(format!(
+            "the loader did not finish in {DEADLINE:?}"
+        ))),
         Some(Err(_)) => Err(TestCaseError::fail("the loader panicked")),
         Some(Ok(config)) => Ok(config),
     }
