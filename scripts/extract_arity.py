@@ -20,6 +20,10 @@ it is allowed, and classified from httpd's exact arity messages
 Where the binary and the source disagree, the binary wins; the source's
 class stays in its own column. req_override bits are confirmed by rendering
 them exactly as `apache2 -L` does ("Allowed in *.conf ...") and comparing.
+The NOT_IN_* bits handlers pass to ap_check_cmd_context are probed the same
+way: the directive, with arguments its arity check accepts, inside
+<VirtualHost>, <Directory>, <Location>, <Files> and <Proxy> (where its
+req_override allows it); a refusal or a `Syntax OK` overrides the source.
 
 Usage:
     scripts/extract_arity.py [--httpd-src DIR] [--apache2 PATH] [--etc DIR]
@@ -36,13 +40,16 @@ Python standard library only.
 from __future__ import annotations
 
 import argparse
+import atexit
 import concurrent.futures
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -70,9 +77,22 @@ FIXED_CLASSES = [c for c in ARITY_MESSAGE_CLASS.values() if c != "NO_ARGS"]
 HANDLER_PARSED = ("RAW_ARGS", "TAKE_ARGV")
 PROBE_ARG_COUNTS = range(0, 5)
 
+EXEC_ON_READ = 256
 # The override set at top level / in <VirtualHost> (server/config.c): RSRC_CONF
 # plus OR_ALL without OR_AUTHCFG and OR_LIMIT.
 TOP_LEVEL_BITS = 128 | 2 | 4 | 16
+DIRECTORY_BITS = httpd_source.OR_ALL | 64
+NOT_IN_DIR_LOC_FILE = 0x04 | 0x08 | 0x10
+NOT_IN_HTACCESS = 0x20
+# context -> (opening line, closing line, req_override bits it allows, the
+# NOT_IN_* bit a refusal there shows).
+CONTEXT_PROBES = {
+    "vhost": ("<VirtualHost 127.0.0.1:8080>\n", "</VirtualHost>\n", TOP_LEVEL_BITS, 0x01),
+    "directory": ("<Directory /nonexistent-probe>\n", "</Directory>\n", DIRECTORY_BITS, 0x04),
+    "location": ("<Location /probe>\n", "</Location>\n", DIRECTORY_BITS, 0x08),
+    "files": ("<Files probe>\n", "</Files>\n", DIRECTORY_BITS, 0x10),
+    "proxy": ("<Proxy http://probe.invalid/>\n", "</Proxy>\n", DIRECTORY_BITS | 2048, 0x40),
+}
 
 
 def class_rejects(arg_class: str, count: int) -> bool:
@@ -135,15 +155,62 @@ def bits_from_allowed(allowed: str) -> int:
     return bits
 
 
-def probe_text(name: str, count: int, bits: int) -> str:
-    words = " x" * count
+def section_or_line(name: str, words: str) -> str:
     if name.startswith("<"):
-        body = f"{name}{words}>\n</{name[1:]}>\n"
-    else:
-        body = f"{name}{words}\n"
-    if bits & 256 or bits & TOP_LEVEL_BITS:
+        return f"{name}{words}>\n</{name[1:]}>\n"
+    return f"{name}{words}\n"
+
+
+def arity_probe_text(name: str, count: int, bits: int) -> str:
+    """The directive with `count` words, where its req_override allows it."""
+    body = section_or_line(name, " x" * count)
+    if bits & EXEC_ON_READ or bits & TOP_LEVEL_BITS:
         return body
     return f"<Directory /nonexistent-probe>\n{body}</Directory>\n"
+
+
+def accepted_words(arg_class: str) -> str:
+    """Words the generic arity check accepts for `arg_class`."""
+    if arg_class == "FLAG":
+        return " On"
+    return " x" * {"TAKE2": 2, "TAKE3": 3, "TAKE23": 2, "ITERATE2": 2}.get(arg_class, 1)
+
+
+def context_probe_text(name: str, arg_class: str, context: str) -> str:
+    opener, closer, _allowed, _bit = CONTEXT_PROBES[context]
+    return opener + section_or_line(name, accepted_words(arg_class)) + closer
+
+
+def context_outcome(name: str, context: str, rc: int, output: str) -> str:
+    """How the binary treated the directive inside `context`:
+    `refused` (ap_check_cmd_context names that section, or for <VirtualHost>
+    the vhost), `refused-directory-context` (the check's "directory context"
+    form, used when all of NOT_IN_DIR_LOC_FILE is forbidden), `accepted`
+    (Syntax OK), or `other` (some other error: inconclusive)."""
+    spelled = name + (">" if name.startswith("<") else "")
+    match = re.search(rf"(?:\A|\n|: ){re.escape(spelled)} cannot occur within (.*?)(?:\n|\Z)", output)
+    if match:
+        where = match.group(1)
+        if where == "directory context":
+            return "refused-directory-context"
+        if where == CONTEXT_PROBES[context][0].split()[0].removesuffix(">") + "> section":
+            return "refused"
+        return "other"
+    if rc == 0 and "Syntax OK" in output:
+        return "accepted"
+    return "other"
+
+
+def not_in_from_probes(source_bits: int, outcomes: dict[str, str]) -> int:
+    """The source's NOT_IN_* bits corrected by conclusive probe outcomes."""
+    bits = source_bits
+    for context, outcome in outcomes.items():
+        bit = CONTEXT_PROBES[context][3]
+        if outcome == "refused" or (outcome == "refused-directory-context" and bit & NOT_IN_DIR_LOC_FILE):
+            bits |= bit
+        elif outcome == "accepted":
+            bits &= ~bit
+    return bits
 
 
 def arity_message_class(name: str, help_text: str | None, output: str) -> str | None:
@@ -177,6 +244,24 @@ def infer_class(name: str, observed: dict[int, str | None]) -> list[str]:
     return candidates
 
 
+def decide_class(src_classes: list[str], candidates: list[str]) -> tuple[str, str] | None:
+    """(class, how it was confirmed), or None if the binary cannot be read."""
+    if len(candidates) == 1:
+        (arg_class,) = candidates
+        if not src_classes:
+            return arg_class, "binary-only"
+        if src_classes == [arg_class]:
+            return arg_class, "binary"
+        return arg_class, "binary-disagrees-source"
+    if len(src_classes) == 1 and src_classes[0] in candidates:
+        # No generic arity message for 0-4 words: RAW_ARGS and TAKE_ARGV (and,
+        # for `<Name>` sections, whose `>` is always a word, ITERATE) look alike.
+        return src_classes[0], "binary-consistent"
+    if "RAW_ARGS" in candidates:
+        return "RAW_ARGS", ("binary-disagrees-source" if src_classes else "binary-consistent-not-in-source")
+    return None
+
+
 def shared_dir() -> str:
     return os.environ.get("APACHELINT_SHARED") or os.path.join(REPO, "..", "shared")
 
@@ -194,6 +279,68 @@ def load_names(etc: str) -> dict[str, str]:
     return result
 
 
+COLUMNS = [
+    "name", "module_source", "module_id", "source_path", "source_condition",
+    "source_class", "source_override", "debian_binary", "class", "class_confirmed",
+    "req_override", "override_confirmed", "mpms",
+    "source_not_in", "context_probes", "not_in", "not_in_confirmed",
+]
+
+
+class Prober:
+    """Runs `apache2 -t` probes on configuration copies, in parallel, with an
+    optional JSON cache of their outputs (keyed by build and probe text)."""
+
+    def __init__(self, args, workdir: str):
+        self.args = args
+        self.workdir = workdir
+        self.envs: dict[tuple, apache2_probe.ProbeEnv] = {}
+        self.cache = {}
+        if args.probe_cache and os.path.exists(args.probe_cache):
+            with open(args.probe_cache, encoding="utf-8") as handle:
+                self.cache = json.load(handle)
+
+    def env(self, mpm: str, excluded=()) -> apache2_probe.ProbeEnv:
+        key = (mpm, tuple(sorted(excluded)))
+        if key not in self.envs:
+            self.envs[key] = apache2_probe.ProbeEnv(
+                self.args.apache2, self.args.etc, self.workdir, mpm, key[1])
+        return self.envs[key]
+
+    def run(self, probes: list[tuple[str, tuple, str]]) -> list[dict]:
+        """probes: (mpm, excluded loads, probe text) -> [{rc, output}]."""
+        for mpm, excluded, _text in probes:  # create the copies before going parallel
+            self.env(mpm, excluded)
+
+        def run_one(probe):
+            mpm, excluded, text = probe
+            key = f"{mpm}|{','.join(excluded)}|{text}"
+            if key not in self.cache:
+                path = os.path.join(self.workdir, f"probe-{threading.get_ident()}.conf")
+                result = self.env(mpm, excluded).check_config(text, path)
+                output = result.stderr.replace("\r", "")
+                self.cache[key] = {"rc": result.returncode, "output": output[-2000:]}
+            return self.cache[key]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
+            results = list(pool.map(run_one, probes))
+        if self.args.probe_cache:
+            with open(self.args.probe_cache, "w", encoding="utf-8") as out:
+                json.dump(self.cache, out, indent=1, sort_keys=True)
+        return results
+
+
+def export_source(args, workdir: str) -> str:
+    if os.path.isdir(args.httpd_src):
+        return args.httpd_src
+    tree = os.path.join(workdir, "httpd")
+    os.makedirs(tree)
+    archive = subprocess.run(["git", "-C", args.httpd_git, "archive", HTTPD_COMMIT],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    return tree
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--httpd-src", default=os.environ.get("HTTPD_SRC", "/tmp/httpd"))
@@ -206,47 +353,32 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="apachelint-arity-")
-    source_tree = args.httpd_src
-    if not os.path.isdir(source_tree):
-        source_tree = os.path.join(workdir, "httpd")
-        os.makedirs(source_tree)
-        archive = subprocess.run(["git", "-C", args.httpd_git, "archive", HTTPD_COMMIT],
-                                 capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", source_tree], input=archive, check=True)
-    entries = list(httpd_source.read_command_tables(source_tree))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    entries = httpd_source.read_command_tables(export_source(args, workdir))
     module_of_source = {e.module_source: e.module_id for e in entries}
     source_rows: dict[tuple[str, str], list] = {}
     for entry in entries:
         source_rows.setdefault((entry.name.lower(), entry.module_source), []).append(entry)
-
-    envs: dict[tuple, apache2_probe.ProbeEnv] = {}
-
-    def env_for(mpm: str, excluded=()) -> apache2_probe.ProbeEnv:
-        key = (mpm, tuple(sorted(excluded)))
-        if key not in envs:
-            envs[key] = apache2_probe.ProbeEnv(args.apache2, args.etc, workdir, mpm, excluded)
-        return envs[key]
+    prober = Prober(args, workdir)
 
     # What each MPM build registers.
     listings = {}
     for mpm in apache2_probe.MPM_LOADS:
-        result = env_for(mpm).run("-L")
+        result = prober.env(mpm).run("-L")
         if result.returncode != 0:
             raise SystemExit(f"apache2 -L with {mpm} failed: {result.stderr}")
         listings[mpm] = apache2_probe.parse_directive_listing(result.stdout)
-    shared_listing = apache2_probe.parse_directive_listing(
-        open(os.path.join(shared_dir(), "data", "apache2-L.txt"), encoding="utf-8").read()
-    )
-    if shared_listing != listings["event"]:
-        print("warning: apache2 -L (event) differs from shared data/apache2-L.txt", file=sys.stderr)
+    with open(os.path.join(shared_dir(), "data", "apache2-L.txt"), encoding="utf-8") as handle:
+        if apache2_probe.parse_directive_listing(handle.read()) != listings["event"]:
+            print("warning: apache2 -L (event) differs from shared data/apache2-L.txt", file=sys.stderr)
 
-    # (name, source) -> -L entry, over all three MPM builds; MPM-specific sets.
+    # (name, source) -> -L entry over the three MPM builds, with the build to probe in.
     registered: dict[tuple[str, str], dict] = {}
     mpm_names: dict[str, set[str]] = {mpm: set() for mpm in listings}
-    mpm_of_source = {"event.c": "event", "prefork.c": "prefork", "worker.c": "worker"}
+    mpm_of_source = {f"{mpm}.c": mpm for mpm in apache2_probe.MPM_LOADS}
     for mpm, listing in listings.items():
         for item in listing:
-            if item["source"] in mpm_of_source and mpm_of_source[item["source"]] != mpm:
+            if mpm_of_source.get(item["source"], mpm) != mpm:
                 continue
             registered.setdefault((item["name"], item["source"]), item | {"mpm": mpm})
             if item["source"] == f"{mpm}.c":
@@ -257,17 +389,8 @@ def main() -> int:
     for name, source in registered:
         sources_by_name.setdefault(name.lower(), set()).add(source)
 
-    def source_bits(name: str, source: str) -> int | None:
-        rows = source_rows.get((name.lower(), source), [])
-        values = {r.req_override for r in rows}
-        return values.pop() if len(values) == 1 else None
-
-    # Plan the probes.
-    jobs = []
-    for (name, source), item in sorted(registered.items()):
-        bits = source_bits(name, source)
-        if bits is None:
-            bits = bits_from_allowed(item["allowed"])
+    def build_for(name: str, source: str) -> tuple[str, tuple]:
+        """The MPM and the left-out modules under which `source`'s handler answers."""
         excluded = set()
         for other in sources_by_name[name.lower()] - {source}:
             if other in mpm_of_source:
@@ -276,105 +399,110 @@ def main() -> int:
             if load is None:
                 raise SystemExit(f"{name}: no .load file for {other}")
             excluded.add(load)
-        mpm = item["mpm"] if source in mpm_of_source else "event"
-        for count in PROBE_ARG_COUNTS:
-            jobs.append((name, source, count, mpm, tuple(sorted(excluded)), bits))
+        mpm = registered[(name, source)]["mpm"] if source in mpm_of_source else "event"
+        return mpm, tuple(sorted(excluded))
 
-    cache = {}
-    if args.probe_cache and os.path.exists(args.probe_cache):
-        cache = json.load(open(args.probe_cache, encoding="utf-8"))
+    def unique(values):
+        values = set(values)
+        return values.pop() if len(values) == 1 else None
 
-    def run_probe(job):
-        name, source, count, mpm, excluded, bits = job
-        key = f"{mpm}|{','.join(excluded)}|{name}|{source}|{count}"
-        if key in cache:
-            return key, cache[key]
-        env = env_for(mpm, excluded)
-        probe_path = os.path.join(workdir, f"probe-{os.getpid()}-{abs(hash(key))}.conf")
-        result = env.check_config(probe_text(name, count, bits), probe_path)
-        os.unlink(probe_path)
-        output = result.stderr.replace("\r", "")
-        return key, {"rc": result.returncode, "output": output[-2000:]}
-
-    for job in jobs:  # create the configuration copies before running in parallel
-        env_for(job[3], job[4])
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = dict(pool.map(run_probe, jobs))
-    if args.probe_cache:
-        with open(args.probe_cache, "w", encoding="utf-8") as out:
-            json.dump(results, out, indent=1, sort_keys=True)
-
-    # Classify.
-    observations: dict[tuple[str, str], dict[int, str | None]] = {}
-    context_failures = []
-    for name, source, count, mpm, excluded, _bits in jobs:
-        key = f"{mpm}|{','.join(excluded)}|{name}|{source}|{count}"
-        output = results[key]["output"]
-        if re.search(rf"(?:^|: ){re.escape(name)}>? not allowed", output, re.M):
-            context_failures.append((name, source, count))
-        help_text = registered[(name, source)]["help"]
-        observations.setdefault((name, source), {})[count] = arity_message_class(name, help_text, output)
-    if context_failures:
-        raise SystemExit(f"probes in a forbidden context: {context_failures[:10]}")
-
-    rows = []
     problems = []
-    for (name, source), item in sorted(registered.items()):
-        srcs = source_rows.get((name.lower(), source), [])
-        src_classes = sorted({r.arg_class for r in srcs})
-        candidates = infer_class(name, observations[(name, source)])
-        if not candidates:
-            problems.append(f"{name} ({source}): probes inconsistent with every class: "
-                            f"{observations[(name, source)]}")
-            continue
-        if len(candidates) == 1:
-            (arg_class,) = candidates
-            if not src_classes:
-                confirmed = "binary-only"
-            elif src_classes == [arg_class]:
-                confirmed = "binary"
-            else:
-                confirmed = "binary-disagrees-source"
-        elif len(src_classes) == 1 and src_classes[0] in candidates:
-            # No generic arity message for 0-4 words: RAW_ARGS and TAKE_ARGV (and,
-            # for `<Name>` sections, whose `>` is always a word, ITERATE) look alike.
-            arg_class, confirmed = src_classes[0], "binary-consistent"
-        elif "RAW_ARGS" in candidates:
-            arg_class = "RAW_ARGS"
-            confirmed = "binary-consistent-not-in-source" if not src_classes else "binary-disagrees-source"
-        else:
-            problems.append(f"{name} ({source}): ambiguous classes {candidates}")
-            continue
+    rows = []
+    keys = sorted(registered)
 
-        bits = source_bits(name, source)
+    # Phase 1: argument classes and req_override.
+    facts = {}
+    for key in keys:
+        name, source = key
+        item = registered[key]
+        srcs = source_rows.get((name.lower(), source), [])
+        src_override = unique(r.req_override for r in srcs)
         allowed = item["allowed"].replace(" [no per-dir config]", "")
-        if bits is None:
-            bits, override_confirmed = bits_from_allowed(item["allowed"]), "L-text-derived"
-        elif render_allowed(bits) == allowed:
-            override_confirmed = "L-text"
+        if src_override is None:
+            bits, override_confirmed = bits_from_allowed(allowed), "L-text-derived"
+        elif render_allowed(src_override) == allowed:
+            bits, override_confirmed = src_override, "L-text"
         else:
-            problems.append(f"{name} ({source}): source bits render {render_allowed(bits)!r}, -L says {allowed!r}")
-            bits, override_confirmed = bits_from_allowed(item["allowed"]), "L-text-disagrees-source"
+            problems.append(f"{name} ({source}): source bits render {render_allowed(src_override)!r}, "
+                            f"-L says {allowed!r}")
+            bits, override_confirmed = bits_from_allowed(allowed), "L-text-disagrees-source"
+        facts[key] = {"srcs": srcs, "bits": bits, "override_confirmed": override_confirmed}
+
+    probes = [(*build_for(*key), arity_probe_text(key[0], count, facts[key]["bits"]))
+              for key in keys for count in PROBE_ARG_COUNTS]
+    outputs = iter(prober.run(probes))
+    for key in keys:
+        name, source = key
+        observed = {}
+        for count in PROBE_ARG_COUNTS:
+            result = next(outputs)
+            if re.search(rf"(?:^|: ){re.escape(name)}>? not allowed", result["output"], re.M):
+                problems.append(f"{name} ({source}): probed in a forbidden context")
+            observed[count] = arity_message_class(name, registered[key]["help"], result["output"])
+        src_classes = sorted({r.arg_class for r in facts[key]["srcs"]})
+        decided = decide_class(src_classes, infer_class(name, observed))
+        if decided is None:
+            problems.append(f"{name} ({source}): probes fit no single class: {observed}")
+            decided = ("|".join(src_classes), "unreadable")
+        facts[key]["class"], facts[key]["class_confirmed"] = decided
+
+    # Phase 2: handler-level context checks (ap_check_cmd_context), probed with
+    # arguments the arity check accepts, in each context req_override allows.
+    context_probes = []
+    for key in keys:
+        bits = facts[key]["bits"]
+        contexts = [c for c, (_o, _c, allowed, _b) in CONTEXT_PROBES.items()
+                    if bits & allowed or bits & EXEC_ON_READ]
+        facts[key]["contexts"] = contexts
+        for context in contexts:
+            context_probes.append((*build_for(*key), context_probe_text(key[0], facts[key]["class"], context)))
+    outputs = iter(prober.run(context_probes))
+    for key in keys:
+        outcomes = {}
+        for context in facts[key]["contexts"]:
+            result = next(outputs)
+            outcomes[context] = context_outcome(key[0], context, result["rc"], result["output"])
+        srcs = facts[key]["srcs"]
+        source_not_in = unique(r.handler_not_in for r in srcs) if srcs else None
+        expected = source_not_in or 0
+        if facts[key]["bits"] & EXEC_ON_READ:
+            # Run while reading: cmd->server is the main server, cmd->path is
+            # NULL and ap_check_cmd_context returns early for EXEC_ON_READ, so
+            # only NOT_IN_HTACCESS can fire (server/core.c).
+            expected &= NOT_IN_HTACCESS
+        not_in = not_in_from_probes(expected, outcomes)
+        conclusive = [o for o in outcomes.values() if o != "other"]
+        if not_in != expected:
+            not_in_confirmed = "binary-disagrees-source" if srcs else "binary-only"
+        elif conclusive:
+            not_in_confirmed = "binary" if srcs else "binary-only"
+        elif expected != (source_not_in or 0):
+            not_in_confirmed = "exec-on-read"
+        else:
+            not_in_confirmed = "source"
+        name, source = key
         mpms = ",".join(m for m in apache2_probe.MPM_LOADS if name.lower() in mpm_names[m]) \
             if source in mpm_of_source else ""
-        rows.append(row(name, source, module_of_source.get(source, ""), srcs, "registered",
-                        arg_class, confirmed, bits, override_confirmed, mpms))
+        rows.append(fact_row(
+            name, source, module_of_source.get(source, ""), srcs, "registered",
+            facts[key]["class"], facts[key]["class_confirmed"], facts[key]["bits"],
+            facts[key]["override_confirmed"], mpms,
+            ",".join(f"{c}:{o}" for c, o in outcomes.items()), not_in, not_in_confirmed))
 
     # Source entries the Debian build does not register.
     registered_keys = {(n.lower(), s) for n, s in registered}
     for (lower, source), srcs in sorted(source_rows.items()):
         if (lower, source) in registered_keys:
             continue
-        classes = sorted({r.arg_class for r in srcs})
-        bits = source_bits(srcs[0].name, source)
-        rows.append(row(srcs[0].name, source, srcs[0].module_id, srcs, "absent",
-                        "|".join(classes), "source-only", bits, "source-only", ""))
+        rows.append(fact_row(
+            srcs[0].name, source, srcs[0].module_id, srcs, "absent",
+            "|".join(sorted({r.arg_class for r in srcs})), "source-only",
+            unique(r.req_override for r in srcs), "source-only", "",
+            "", unique(r.handler_not_in for r in srcs), "source-only"))
 
-    rows.sort(key=lambda r: (r[0].lower(), r[1]))
-    header = ["name", "module_source", "module_id", "source_path", "source_condition",
-              "source_class", "source_override", "debian_binary", "class", "class_confirmed",
-              "req_override", "override_confirmed", "mpms"]
-    write_tsv(os.path.join(args.out_dir, "directive-arity.tsv"), header, rows)
+    rows.sort(key=lambda r: (r["name"].lower(), r["module_source"]))
+    write_tsv(os.path.join(args.out_dir, "directive-arity.tsv"), COLUMNS,
+              [[r[c] for c in COLUMNS] for r in rows])
 
     mpm_rows = []
     for mpm, listing in listings.items():
@@ -385,30 +513,48 @@ def main() -> int:
     write_tsv(os.path.join(args.out_dir, "mpm-directives.tsv"),
               ["mpm", "name", "module_source", "help", "allowed"], mpm_rows)
 
-    summary = {}
+    for column in ("class_confirmed", "override_confirmed", "not_in_confirmed"):
+        counts = {}
+        for r in rows:
+            counts[r[column]] = counts.get(r[column], 0) + 1
+        print(f"{column}: {dict(sorted(counts.items()))}", file=sys.stderr)
     for r in rows:
-        summary[r[9]] = summary.get(r[9], 0) + 1
-    print(f"{len(rows)} rows; class confirmation: {summary}", file=sys.stderr)
-    for r in rows:
-        if r[9] == "binary-disagrees-source":
-            print(f"  disagreement: {r[0]} ({r[1]}): source {r[5]}, binary {r[8]}", file=sys.stderr)
+        if r["class_confirmed"] == "binary-disagrees-source":
+            print(f"  class disagreement: {r['name']} ({r['module_source']}): "
+                  f"source {r['source_class']}, binary {r['class']}", file=sys.stderr)
+        if r["not_in_confirmed"] == "binary-disagrees-source":
+            print(f"  NOT_IN disagreement: {r['name']} ({r['module_source']}): source "
+                  f"{r['source_not_in'] or '-'}, binary {r['not_in'] or '-'} ({r['context_probes']})",
+                  file=sys.stderr)
+    print(f"{len(rows)} rows", file=sys.stderr)
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     return 1 if problems else 0
 
 
-def row(name, source, module_id, srcs, binary, arg_class, confirmed, bits, override_confirmed, mpms):
-    paths = sorted({r.source_path for r in srcs})
-    conditions = sorted({r.condition for r in srcs if r.condition})
-    src_classes = sorted({r.arg_class for r in srcs})
+def fact_row(name, source, module_id, srcs, binary, arg_class, class_confirmed, bits,
+             override_confirmed, mpms, context_probes, not_in, not_in_confirmed) -> dict:
     src_bits = sorted({r.req_override for r in srcs if r.req_override is not None})
-    return [
-        name, source, module_id, ",".join(paths), " / ".join(conditions),
-        "|".join(src_classes), ",".join(httpd_source.override_names(b) for b in src_bits),
-        binary, arg_class, confirmed,
-        httpd_source.override_names(bits) if bits is not None else "",
-        override_confirmed, mpms,
-    ]
+    src_not_in = sorted({r.handler_not_in for r in srcs if r.handler_not_in is not None})
+    return {
+        "name": name,
+        "module_source": source,
+        "module_id": module_id,
+        "source_path": ",".join(sorted({r.source_path for r in srcs})),
+        "source_condition": " / ".join(sorted({r.condition for r in srcs if r.condition})),
+        "source_class": "|".join(sorted({r.arg_class for r in srcs})),
+        "source_override": ",".join(httpd_source.override_names(b) for b in src_bits),
+        "debian_binary": binary,
+        "class": arg_class,
+        "class_confirmed": class_confirmed,
+        "req_override": httpd_source.override_names(bits) if bits is not None else "",
+        "override_confirmed": override_confirmed,
+        "mpms": mpms,
+        "source_not_in": ",".join(httpd_source.not_in_names(b) for b in src_not_in),
+        "context_probes": context_probes,
+        "not_in": httpd_source.not_in_names(not_in) if not_in is not None else "",
+        "not_in_confirmed": not_in_confirmed,
+    }
 
 
 def write_tsv(path: str, header: list[str], rows: list[list[str]]) -> None:

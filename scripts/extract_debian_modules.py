@@ -27,8 +27,10 @@ Python standard library only; /etc/apache2 is copied, never modified.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
+import shutil
 import struct
 import sys
 import tempfile
@@ -140,6 +142,7 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="apachelint-modules-")
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     envs = {mpm: apache2_probe.ProbeEnv(args.apache2, args.etc, workdir, mpm) for mpm in apache2_probe.MPM_LOADS}
     loads = read_load_files(args.etc)
 

@@ -58,7 +58,21 @@ EVIDENCE_VARIANT = {
     "binary-disagrees-source": "Binary",
     "binary-consistent": "BinaryConsistent",
     "binary-consistent-not-in-source": "BinaryConsistent",
+    "exec-on-read": "Source",
+    "source": "Source",
     "source-only": "Source",
+}
+NOT_IN_CONSTS = {
+    "NOT_IN_VIRTUALHOST": "VIRTUALHOST",
+    "NOT_IN_LIMIT": "LIMIT",
+    "NOT_IN_DIRECTORY": "DIRECTORY",
+    "NOT_IN_LOCATION": "LOCATION",
+    "NOT_IN_FILES": "FILES",
+    "NOT_IN_HTACCESS": "HTACCESS",
+    "NOT_IN_PROXY": "PROXY",
+    "NOT_IN_DIR_LOC_FILE": "DIR_LOC_FILE",
+    "NOT_IN_DIR_CONTEXT": "DIR_CONTEXT",
+    "GLOBAL_ONLY": "GLOBAL_ONLY",
 }
 MPM_OF_SOURCE = {
     "event.c": "Event",
@@ -149,6 +163,16 @@ def override_names(flags: str) -> list[str]:
         if name not in OVERRIDE_CONSTS and name != "OR_ALL":
             fail(f"unknown override flag {name!r}")
     return names
+
+
+def not_in_expression(flags: str) -> str:
+    names = [name for name in flags.split("|") if name]
+    if not names:
+        return "NotIn(0)"
+    for name in names:
+        if name not in NOT_IN_CONSTS:
+            fail(f"unknown NOT_IN flag {name!r}")
+    return "NotIn(" + " | ".join(f"NotIn::{NOT_IN_CONSTS[n]}" for n in names) + ")"
 
 
 def override_expression(names: list[str]) -> str:
@@ -249,6 +273,8 @@ def build_directives(inputs: Inputs) -> tuple[list[dict], list[str]]:
             "is_section": is_section,
             "in_debian_build": registered,
             "mpms": mpms,
+            "not_in": not_in_expression(r["not_in"]),
+            "not_in_evidence": EVIDENCE_VARIANT[r["not_in_confirmed"]],
             "documented": doc is not None,
             "doc_contexts": contexts,
             "doc_override": doc_override,
@@ -286,12 +312,14 @@ def emit_directive(row: dict) -> str:
         f"        module_source: {rust_string(row['module_source'])},\n"
         f"        module_id: {rust_string(row['module_id'])},\n"
         f"        arity: Arity::{row['arity']},\n"
-        f"        arity_evidence: ArityEvidence::{row['evidence']},\n"
+        f"        arity_evidence: Evidence::{row['evidence']},\n"
         f"        req_override: {override_expression(row['req_override'])},\n"
         + option_string_field("        ", "help", row["help"])
         + f"        is_section: {str(row['is_section']).lower()},\n"
         + f"        in_debian_build: {str(row['in_debian_build']).lower()},\n"
         + slice_field("        ", "mpms", [f"Mpm::{m}" for m in row["mpms"]])
+        + f"        handler_forbids: {row['not_in']},\n"
+        + f"        handler_forbids_evidence: Evidence::{row['not_in_evidence']},\n"
         + f"        documented: {str(row['documented']).lower()},\n"
         f"        doc_contexts: DocContexts({row['doc_contexts']}),\n"
         f"        doc_override: {override_expression(row['doc_override'])},\n"
@@ -311,7 +339,7 @@ def render_directives(rows: list[dict], notes: list[str]) -> str:
     confirmed = sum(1 for row in rows if row["evidence"] == "Binary")
     consistent = sum(1 for row in rows if row["evidence"] == "BinaryConsistent")
     imports = use_list("super::registry", [
-        "Arity", "ArityEvidence", "DirectiveSpec", "DocContexts", "Mpm", "Overrides",
+        "Arity", "DirectiveSpec", "DocContexts", "Evidence", "Mpm", "NotIn", "Overrides",
     ] + used_override_consts(rows))
     left_out = "".join(f"//! - {note}\n" for note in notes)
     header = f"""//! The directive and section table: every command httpd 2.4 registers in

@@ -18,6 +18,9 @@ What it holds
         for OK cases also the DUMP_CONFIG text)
       - tests/differential/trees/<name>/tree.json (a recipe)  ->  verdict.json,
         dump_includes.txt, vhosts.txt, dump_config.txt in the same folder.
+      - tests/mutations/cases/<category>/<NNN-slug>.json (one small edit to one file of
+        one recipe's tree, written by scripts/gen_mutations.py)  ->  its "httpd" field:
+        the -t verdict of the edited tree, run exactly like the recipe.
 
 What it promises
   * /etc/apache2 is never written and no server is started: every run is `-t`/`-S`
@@ -52,13 +55,16 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = REPO / "grammar-fixtures"
 TREES_DIR = REPO / "tests" / "differential" / "trees"
 DEBIAN_SNAPSHOT_DIR = REPO / "tests" / "differential" / "debian-default"
+MUTATIONS_DIR = REPO / "tests" / "mutations" / "cases"
 
 APACHE2 = "apache2"
 MODULES_DIR = "/usr/lib/apache2/modules"
@@ -631,6 +637,176 @@ def tree_outputs(name, dest_dir):
     return outputs
 
 
+# --------------------------------------------------------------------------- mutations
+
+
+class EditError(Exception):
+    """A mutation's edit does not apply to its tree (the tree or the case changed)."""
+
+
+def split_lines(data):
+    """Physical lines as httpd reads them (split on LF only), and whether the data
+    ended with a LF."""
+    ends = data.endswith(b"\n")
+    lines = data.split(b"\n")
+    if ends:
+        lines.pop()
+    return lines, ends
+
+
+def edited_bytes(original, edit, expand):
+    """The bytes of a file after one mutation edit. `original` is None for a file
+    that does not exist yet (only `append` may create one). Text fields may hold
+    the placeholders <ROOT>, <VAR>, <MODULES> (`expand` replaces them).
+
+      replace            {"line": N, "old": s, "new": s}  physical line N must be
+                         exactly `old`; it becomes `new` (which may hold LFs)
+      delete_line        {"line": N, "old": s}            line N must be `old`; removed
+      insert_after_line  {"line": N, "text": s}           `text` + LF after line N (0: at the top)
+      append             {"text": s, "final_newline": b}  at the end (after a LF if the file
+                         lacks one), then a LF unless final_newline is false
+
+    The other ops keep whether the file ended with a LF."""
+    op = edit["op"]
+    if op == "append":
+        data = original or b""
+        if data and not data.endswith(b"\n"):
+            data += b"\n"
+        data += expand(edit["text"]).encode()
+        if edit.get("final_newline", True):
+            data += b"\n"
+        return data
+    if original is None:
+        raise EditError(f"{op}: the file does not exist")
+    lines, ends = split_lines(original)
+    n = edit["line"]
+    if op == "insert_after_line":
+        if not 0 <= n <= len(lines):
+            raise EditError(f"insert_after_line {n}: the file has {len(lines)} lines")
+        lines[n:n] = [expand(edit["text"]).encode()]
+    elif op in ("replace", "delete_line"):
+        if not 1 <= n <= len(lines):
+            raise EditError(f"{op} {n}: the file has {len(lines)} lines")
+        old = expand(edit["old"]).encode()
+        if lines[n - 1] != old:
+            raise EditError(f"{op} {n}: line is {lines[n - 1]!r}, the case expects {old!r}")
+        if op == "replace":
+            lines[n - 1] = expand(edit["new"]).encode()
+        else:
+            del lines[n - 1]
+    else:
+        raise EditError(f"unknown edit op {op!r}")
+    return b"\n".join(lines) + (b"\n" if ends and lines else b"")
+
+
+class AppliedEdit:
+    """Applies a mutation to a materialised tree and undoes it again (the file's
+    bytes restored, or the file and any directories it needed removed)."""
+
+    def __init__(self, sb, case):
+        self.path = sb.root / case["file"]
+        exists = self.path.exists()
+        if self.path.is_symlink() and not exists:
+            raise EditError(f"{case['file']} is a dangling symlink")
+        self.original = self.path.read_bytes() if exists else None
+        data = edited_bytes(self.original, case["edit"], sb.expand)
+        self.made_dirs = []
+        parent = self.path.parent
+        while not parent.exists():
+            self.made_dirs.append(parent)
+            parent = parent.parent
+        for directory in reversed(self.made_dirs):
+            directory.mkdir()
+        self.path.write_bytes(data)
+
+    def undo(self):
+        if self.original is None:
+            self.path.unlink()
+        else:
+            self.path.write_bytes(self.original)
+        for directory in self.made_dirs:
+            directory.rmdir()
+
+
+def mutation_cases(only=None):
+    """Case files, sorted; `only` holds `<category>/<stem>`, stems or categories."""
+    cases = sorted(MUTATIONS_DIR.glob("*/*.json"))
+    if only:
+        cases = [
+            c for c in cases
+            if c.stem in only or c.parent.name in only or f"{c.parent.name}/{c.stem}" in only
+        ]
+    return cases
+
+
+class TreeCache:
+    """Materialised recipes, one set per worker thread, reused across the cases of
+    a run (each case undoes its edit). Removed by close()."""
+
+    def __init__(self):
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.sandboxes = []
+
+    def get(self, name):
+        trees = getattr(self.local, "trees", None)
+        if trees is None:
+            trees = self.local.trees = {}
+        if name not in trees:
+            recipe = load_recipe(name)
+            sb = Sandbox()
+            with self.lock:
+                self.sandboxes.append(sb)
+            materialise_tree(sb, recipe)
+            trees[name] = (sb, recipe)
+        return trees[name]
+
+    def close(self):
+        for sb in self.sandboxes:
+            sb.__exit__(None, None, None)
+
+
+def mutation_verdict(cache, case):
+    """apache2 -t's normalised verdict on the case's tree with its edit applied."""
+    sb, recipe = cache.get(case["tree"])
+    conf = sb.root / recipe["root_file"]
+    server_root = sb.root / recipe.get("server_root", ".")
+    applied = AppliedEdit(sb, case)
+    try:
+        code, out, err = run_apache2(sb, conf, server_root, tree_args(sb, recipe), tree_env(sb, recipe), "t")
+    finally:
+        applied.undo()
+    record = verdict(sb, code, out, err)
+    del record["raw"]
+    return record
+
+
+def mutation_jobs():
+    """Worker threads for mutation runs: $ORACLE_JOBS, else the number of CPUs."""
+    return max(1, int(os.environ.get("ORACLE_JOBS") or os.cpu_count() or 1))
+
+
+def mutation_outputs(only=None, dest_root=REPO):
+    """{case path under dest_root: case text with a fresh "httpd" verdict}."""
+    paths = mutation_cases(only)
+    cache = TreeCache()
+
+    def one(path):
+        case = json.loads(path.read_text())
+        try:
+            case["httpd"] = mutation_verdict(cache, case)
+        except EditError as e:
+            raise SystemExit(f"{path.relative_to(REPO)}: {e}")
+        return dest_root / path.relative_to(REPO), render_json(case)
+
+    try:
+        with ThreadPoolExecutor(max_workers=mutation_jobs()) as pool:
+            return dict(pool.map(one, paths))
+    finally:
+        cache.close()
+
+
+
 # --------------------------------------------------------------------------- debian snapshot
 
 
@@ -701,15 +877,30 @@ def collect(select, dest_root, only):
     """{path relative to the repo: text} of every golden the selection produces,
     written as if the repo were at dest_root; plus placement problems."""
     outputs, problems = {}, []
+    started = time.monotonic()
     if select in ("all", "fixtures"):
         fixture_out, problems = fixture_outputs(only)
         outputs.update({p.relative_to(REPO): t for p, t in fixture_out.items()})
+        started = lap("fixtures", started)
     if select in ("all", "trees"):
         for name in tree_names(only):
             rel_dir = (TREES_DIR / name).relative_to(REPO)
             for path, text in tree_outputs(name, dest_root / rel_dir).items():
                 outputs[path.relative_to(dest_root)] = text
+        started = lap("trees", started)
+    if select in ("all", "mutations"):
+        mutation_out = mutation_outputs(only, dest_root)
+        outputs.update({p.relative_to(dest_root): t for p, t in mutation_out.items()})
+        rejected = sum(not json.loads(t)["httpd"]["ok"] for t in mutation_out.values())
+        print(f"mutations: {len(mutation_out)} cases, {rejected} rejected by apache2")
+        lap(f"mutations ({mutation_jobs()} jobs)", started)
     return outputs, problems
+
+
+def lap(what, started):
+    now = time.monotonic()
+    print(f"{what}: {now - started:.1f}s")
+    return now
 
 
 def committed_goldens(select, only):
@@ -725,6 +916,8 @@ def committed_goldens(select, only):
         for name in tree_names(only):
             for file in ["verdict.json", *TREE_GOLDEN_FILES.values()]:
                 paths.add((TREES_DIR / name / file).relative_to(REPO))
+    if select in ("all", "mutations"):
+        paths.update(p.relative_to(REPO) for p in mutation_cases(only))
     return paths
 
 
@@ -796,6 +989,44 @@ def cmd_run_tree(args):
     return 0
 
 
+def cmd_run_mutation(args):
+    """Ad-hoc: run one mutation case, print apache2's raw output and the verdict; with
+    --keep, leave the edited tree in place and print how to run apachelint on it."""
+    paths = mutation_cases([args.case])
+    if len(paths) != 1:
+        raise SystemExit(f"{args.case}: {len(paths)} cases match (give <category>/<stem>)")
+    case = json.loads(paths[0].read_text())
+    recipe = load_recipe(case["tree"])
+    sb = Sandbox()
+    try:
+        materialise_tree(sb, recipe)
+        applied = AppliedEdit(sb, case)
+        conf = sb.root / recipe["root_file"]
+        server_root = sb.root / recipe.get("server_root", ".")
+        args_, env = tree_args(sb, recipe), tree_env(sb, recipe)
+        code, out, err = run_apache2(sb, conf, server_root, args_, env, "t")
+        print(f"==> {case['tree']}: {case['description']}")
+        print(f"==> apache2 -t exited {code}")
+        print(sb.normalise(out + err), end="")
+        record = verdict(sb, code, out, err)
+        del record["raw"]
+        print("==> verdict" + ("" if record == case["httpd"] else " (DIFFERS from the committed one)"))
+        print(render_json(record), end="")
+        if args.keep:
+            words = ["apachelint", "check", str(conf), "--server-root", str(server_root)]
+            for flag, value in zip(args_[::2], args_[1::2]):
+                words += [flag, value]
+            words += [f"--env={k}={v}" for k, v in env.items() if k not in ("PATH", "LANG", "LC_ALL")]
+            print(f"==> the edited tree is kept in {sb.tmp}; try:")
+            print(" ".join(shlex.quote(w) for w in words))
+        else:
+            applied.undo()
+    finally:
+        if not args.keep:
+            sb.__exit__(None, None, None)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -806,12 +1037,18 @@ def main():
         ("verify", "run apache2 into a temp dir and diff against the goldens; exit 1 on drift"),
     ):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--select", choices=("all", "fixtures", "trees"), default="all")
-        p.add_argument("only", nargs="*", help="fixture stems or tree names (default: all)")
+        p.add_argument("--select", choices=("all", "fixtures", "trees", "mutations"), default="all")
+        p.add_argument(
+            "only", nargs="*",
+            help="fixture stems, tree names, mutation categories or <category>/<stem> (default: all)",
+        )
     p = sub.add_parser("run", help="print the verdict for one config file, run as a fixture")
     p.add_argument("file")
     p = sub.add_parser("run-tree", help="print every output for one tree recipe")
     p.add_argument("name")
+    p = sub.add_parser("run-mutation", help="run one mutation case and print apache2's output and verdict")
+    p.add_argument("case", help="<category>/<stem> of a case in tests/mutations/cases")
+    p.add_argument("--keep", action="store_true", help="keep the edited tree and print an apachelint command for it")
     p = sub.add_parser("corpus-symlinks", help="print the symlinks (stored or flattened) of a corpus tree, for a recipe")
     p.add_argument("path", help="a path under the shared corpus")
     sub.add_parser("snapshot-debian", help="copy the pristine /etc/apache2 into tests/differential/debian-default")
@@ -830,7 +1067,8 @@ def main():
             raise SystemExit(f"{dest} exists; refusing to overwrite")
         materialise_debian_default(dest)
         return 0
-    handlers = {"record": cmd_record, "verify": cmd_verify, "run": cmd_run, "run-tree": cmd_run_tree}
+    handlers = {"record": cmd_record, "verify": cmd_verify, "run": cmd_run, "run-tree": cmd_run_tree,
+                "run-mutation": cmd_run_mutation}
     return handlers[args.command](args)
 
 

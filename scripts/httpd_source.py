@@ -5,8 +5,10 @@ expands the macros the tables use (SSL_CMD_SRV, LISTEN_COMMANDS, MD_CMD_*, ...)
 with a small preprocessor that ignores conditional compilation (every branch
 is read, and the `#if` conditions around an entry are recorded), and returns
 one CommandEntry per `AP_INIT_*` entry: directive name, argument class,
-`req_override` bits, the module that registers the table and where the entry
-is written. Nothing of httpd's code or prose is kept: only those facts.
+`req_override` bits, the module that registers the table, where the entry
+is written, and the NOT_IN_* bits its handler passes to
+`ap_check_cmd_context` (any call anywhere in the handler's body, so possibly
+conditional; helpers it calls are not followed). Nothing of httpd's code or prose is kept: only those facts.
 
 Python standard library only.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # AP_INIT_NO_ARGS is compiled as RAW_ARGS (include/http_config.h).
 INIT_KIND_TO_CLASS = {
@@ -52,6 +54,23 @@ OVERRIDE_BITS = [
 ]
 OR_ALL = 1 | 2 | 4 | 8 | 16
 
+# The `forbidden` bits of ap_check_cmd_context (include/http_config.h), and
+# the composites written in their place when all their bits are set.
+NOT_IN_BITS = [
+    ("NOT_IN_VIRTUALHOST", 0x01),
+    ("NOT_IN_LIMIT", 0x02),
+    ("NOT_IN_DIRECTORY", 0x04),
+    ("NOT_IN_LOCATION", 0x08),
+    ("NOT_IN_FILES", 0x10),
+    ("NOT_IN_HTACCESS", 0x20),
+    ("NOT_IN_PROXY", 0x40),
+]
+NOT_IN_COMPOSITES = [
+    ("GLOBAL_ONLY", 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x40),
+    ("NOT_IN_DIR_CONTEXT", 0x02 | 0x04 | 0x08 | 0x10 | 0x40),
+    ("NOT_IN_DIR_LOC_FILE", 0x04 | 0x08 | 0x10),
+]
+
 
 @dataclass(frozen=True)
 class Tok:
@@ -75,6 +94,8 @@ class CommandEntry:
     module_id: str  # "ssl_module"
     source_path: str  # repository path where the AP_INIT_* entry is written
     condition: str  # "#ifdef GPROF" etc., "" if unconditional
+    handler: str  # the handler function's name
+    handler_not_in: int | None  # NOT_IN_* bits its ap_check_cmd_context calls pass; None if not found
 
 
 _TOKEN_RE = re.compile(
@@ -271,9 +292,65 @@ def override_names(bits: int) -> str:
     return "|".join(names)
 
 
-def override_value(text: str) -> int:
-    values = dict(OVERRIDE_BITS, OR_ALL=OR_ALL)
-    return sum(values[name] for name in text.split("|") if name)
+def not_in_names(bits: int) -> str:
+    names = []
+    for name, value in NOT_IN_COMPOSITES:
+        if bits & value == value:
+            names.append(name)
+            bits &= ~value
+    names.extend(name for name, value in NOT_IN_BITS if bits & value)
+    return "|".join(names)
+
+
+def _check_not_in_constants(src: str) -> None:
+    header = open(os.path.join(src, "include/http_config.h"), encoding="utf-8").read()
+    found = {name: int(value, 0) for name, value in re.findall(r"#define\s+(NOT_IN_\w+)\s+(0x[0-9a-fA-F]+)", header)}
+    for name, value in NOT_IN_BITS:
+        if found.get(name) != value:
+            raise SystemExit(f"include/http_config.h: {name} is {found.get(name)}, expected {value}")
+
+
+def _only_warns(body: str, call_start: int) -> bool:
+    """Whether the call at `call_start` is `if (ap_check_cmd_context(...)) {
+    ap_log_error(...); }`: a refusal turned into a warning (AllowOverride in
+    <Location>), not an error."""
+    if not re.search(r"\bif\s*\(\s*$", body[:call_start]):
+        return False
+    block = re.match(r"[^;{]*?\)\s*\)\s*\{([^{}]*)\}", body[call_start:], re.S)
+    return bool(block) and "ap_log_error" in block.group(1) and "return" not in block.group(1)
+
+
+_HANDLER_START_RE = re.compile(r"\b(\w+)\s*\(\s*cmd_parms\s*\*\s*\w+\s*,[^;{]*?\)\s*\{")
+
+
+def handler_context_checks(text: str) -> dict[str, int]:
+    """function name -> union of the forbidden bits its ap_check_cmd_context
+    calls pass, for every function in `text` (comments stripped) whose first
+    parameter is a cmd_parms pointer."""
+    values = dict(NOT_IN_BITS + NOT_IN_COMPOSITES)
+    result = {}
+    for match in _HANDLER_START_RE.finditer(text):
+        depth = 1
+        i = match.end()
+        while i < len(text) and depth:
+            if text[i] == "{":
+                depth += 1
+            elif text[i] == "}":
+                depth -= 1
+            i += 1
+        body = text[match.end() : i]
+        bits = 0
+        for call in re.finditer(r"ap_check_cmd_context\s*\(", body):
+            args, _after = split_args(tokenize(body[call.end() :], ""), 0)
+            if len(args) != 2 or _only_warns(body, call.start()):
+                continue
+            for tok in args[1]:
+                if tok.kind == "id":
+                    if tok.text not in values:
+                        raise SystemExit(f"{match.group(1)}: unknown context flag {tok.text}")
+                    bits |= values[tok.text]
+        result[match.group(1)] = bits
+    return result
 
 
 def _check_header_constants(src: str) -> dict[str, int]:
@@ -349,6 +426,7 @@ _MODULE_RE = re.compile(
 def read_command_tables(src: str) -> list[CommandEntry]:
     """Every AP_INIT_* entry of every command table under server/ and modules/."""
     constants = _check_header_constants(src)
+    _check_not_in_constants(src)
     header_macros: dict[str, Macro] = {}
     for name in sorted(os.listdir(os.path.join(src, "include"))):
         if name.endswith(".h") and name != "http_config.h":
@@ -370,6 +448,20 @@ def read_command_tables(src: str) -> list[CommandEntry]:
     texts = {}
     for rel in c_files:
         texts[rel] = strip_comments(open(os.path.join(src, rel), encoding="utf-8", errors="replace").read())
+
+    checks = {rel: handler_context_checks(text) for rel, text in texts.items()}
+
+    def handler_not_in(table_file: str, handler: str) -> int | None:
+        for scope in (
+            [table_file],
+            sorted(f for f in checks if os.path.dirname(f) == os.path.dirname(table_file)),
+            sorted(f for f in checks if f.startswith("server/")),
+        ):
+            found = [checks[f][handler] for f in scope if handler in checks[f]]
+            if len(found) == 1:
+                return found[0]
+        found = [c[handler] for c in checks.values() if handler in c]
+        return found[0] if len(found) == 1 else None
 
     # table name -> [(file, table body)]
     tables: dict[str, list[tuple[str, str]]] = {}
@@ -403,10 +495,9 @@ def read_command_tables(src: str) -> list[CommandEntry]:
             table_file, body = table
             macros = macros_for(table_file)
             for condition, chunk in _body_with_conditions(body, table_file):
-                entries.extend(
-                    _entries(expand(chunk, macros), condition, constants,
-                             os.path.basename(rel), module_id)
-                )
+                for entry in _entries(expand(chunk, macros), condition, constants,
+                                      os.path.basename(rel), module_id):
+                    entries.append(replace(entry, handler_not_in=handler_not_in(table_file, entry.handler)))
     return entries
 
 
@@ -447,6 +538,8 @@ def _entries(tokens, condition, constants, module_source, module_id):
                     module_id=module_id,
                     source_path=tok.origin,
                     condition=condition,
+                    handler=" ".join(t.text for t in args[1]),
+                    handler_not_in=None,
                 )
             i = after
             continue

@@ -7,11 +7,24 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, DumpArgs, DumpFormat, InputArgs};
+use std::io::IsTerminal;
+
+use crate::check;
+use crate::cli::{
+    CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, ExplainArgs, FailOn, InputArgs,
+    ReportFormat, SnapshotArgs,
+};
+use crate::finding::Severity;
+use crate::load::facts::VfsFacts;
+use crate::load::git::{self, GitSource};
 use crate::load::input::{self, InputSpec};
+use crate::load::provider::Backend;
 use crate::load::provider::DiskBackend;
+use crate::load::snapshot::Snapshot;
 use crate::load::tree::Config;
+use crate::load::vfs::Vfs;
 use crate::load::{self as loader, LoadOptions, Profile, envvars, render};
+use crate::report::human::HumanOptions;
 use crate::source::SourceFile;
 use crate::syntax::{self, ParseOptions};
 
@@ -38,8 +51,12 @@ impl ExitStatus {
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> ExitStatus {
     let result = match cli.command {
+        Command::Check(args) => check(&args, out),
         Command::Dump(args) => dump(&args, out),
         Command::Includes(args) => includes(&args, out),
+        Command::Snapshot(args) => snapshot(&args, out),
+        Command::Explain(args) => explain(&args, out),
+        Command::Rules => rules(out),
         Command::Vhosts(args) => vhosts(&args, out),
     };
     match result {
@@ -67,12 +84,24 @@ fn pair(text: &str, what: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{what} must be NAME=VALUE, got '{text}'"))
 }
 
-/// Loads the configuration the arguments describe.
+/// Loads the configuration the arguments describe, from the disk.
 pub fn load_input(args: &InputArgs) -> Result<Config, String> {
     let cwd = current_dir();
-    let backend = Arc::new(DiskBackend {
+    let disk = Arc::new(DiskBackend {
         display_base: Some(cwd.clone()),
     });
+    load_from(disk, args, &absolute(&args.path, &cwd), false).map(|(config, _)| config)
+}
+
+/// Loads the configuration at `path` through `backend` (the disk, a git
+/// revision, the index, a snapshot) with the input options of `args`.
+fn load_from(
+    backend: Arc<dyn Backend>,
+    args: &InputArgs,
+    path: &Path,
+    repository: bool,
+) -> Result<(Config, input::Input), String> {
+    let cwd = current_dir();
     let mut maps = Vec::new();
     for m in &args.maps {
         let (config, checkout) = pair(m, "--map")?;
@@ -83,10 +112,11 @@ pub fn load_input(args: &InputArgs) -> Result<Config, String> {
     }
     let mut profile = Profile::debian();
     let spec = InputSpec {
-        path: absolute(&args.path, &cwd),
+        path: path.to_path_buf(),
         maps,
         server_root: args.server_root.clone(),
         default_server_root: profile.server_root.clone(),
+        repository,
     };
     let input = input::resolve(backend, &spec)?;
     profile.defines.extend(args.defines.iter().cloned());
@@ -98,7 +128,23 @@ pub fn load_input(args: &InputArgs) -> Result<Config, String> {
         pre_directives: args.pre_directives.clone(),
         post_directives: args.post_directives.clone(),
     };
-    Ok(loader::load(&input.vfs, &options))
+    Ok((loader::load(&input.vfs, &options), input))
+}
+
+/// Loads a known-good configuration from a snapshot file.
+fn load_snapshot(snapshot: &Snapshot, args: &InputArgs) -> Config {
+    let mut profile = Profile::debian();
+    profile.defines = snapshot.defines.clone();
+    profile.env = snapshot.env.clone();
+    let vfs = Vfs::direct(Arc::new(snapshot.backend()));
+    let options = LoadOptions {
+        profile,
+        root_file: snapshot.root_file.clone(),
+        server_root: Some(snapshot.server_root.clone()),
+        pre_directives: args.pre_directives.clone(),
+        post_directives: args.post_directives.clone(),
+    };
+    loader::load(&vfs, &options)
 }
 
 /// The environment `${VAR}` sees: Debian's `envvars` from the tree when it has
@@ -128,6 +174,156 @@ fn environment(input: &input::Input, args: &InputArgs) -> Result<BTreeMap<String
     Ok(env)
 }
 
+fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let cwd = current_dir();
+    let path = absolute(&args.input.path, &cwd);
+    let disk: Arc<dyn Backend> = Arc::new(DiskBackend {
+        display_base: Some(cwd.clone()),
+    });
+    let repo = git::repository_root(&path).ok();
+    let candidate_backend: Arc<dyn Backend> = if args.staged {
+        let root = repo
+            .clone()
+            .ok_or("--staged needs the configuration to be in a git repository")?;
+        Arc::new(git::GitBackend::open(&root, GitSource::Index).map_err(|e| e.to_string())?)
+    } else {
+        disk.clone()
+    };
+    let (config, input) = load_from(candidate_backend, &args.input, &path, args.staged)?;
+    let baseline = load_baseline(args, &path, repo.as_deref(), &disk)?;
+    let baseline_name = baseline.as_ref().map(|_| baseline_label(args));
+    let facts = VfsFacts {
+        vfs: &input.vfs,
+        server_root: config.server_root.clone(),
+        assume_files_exist: args.assume_files_exist,
+    };
+    let checked = crate::check::check_change(&config, baseline.as_ref(), &facts);
+    let findings = checked.findings;
+    let fail_on = match args.fail_on {
+        FailOn::Error => check::FailOn::Severity(Severity::Error),
+        FailOn::Warning => check::FailOn::Severity(Severity::Warning),
+        FailOn::Info => check::FailOn::Severity(Severity::Info),
+        FailOn::Never => check::FailOn::Never,
+    };
+    let code = check::exit_code(&findings, fail_on);
+    let text = match args.format {
+        ReportFormat::Json => {
+            let root = config.root_path.display().to_string();
+            let value = crate::report::json::report(&findings, &checked.sources, &root, code);
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Short => crate::report::short::render(&findings, &checked.sources),
+        ReportFormat::Sarif => {
+            let value = crate::report::sarif::report(&findings, &checked.sources);
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Github => crate::report::github::render(&findings, &checked.sources),
+        ReportFormat::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => std::io::stdout().is_terminal(),
+            };
+            let options = HumanOptions {
+                color,
+                ..HumanOptions::default()
+            };
+            let mut text = match &baseline_name {
+                Some(name) => crate::report::plan::render(name, &checked.changes, &findings),
+                None => String::new(),
+            };
+            text.push_str(&crate::report::human::render(
+                &findings,
+                &checked.sources,
+                options,
+            ));
+            text.push_str(&summary_line(&findings, code));
+            text
+        }
+    };
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(match code {
+        0 => ExitStatus::Clean,
+        1 => ExitStatus::Findings,
+        _ => ExitStatus::Error,
+    })
+}
+
+/// The known-good configuration: `--baseline PATH` (a tree or a snapshot
+/// file), `--baseline-git REV`, HEAD for `--staged`, HEAD by default inside a
+/// git repository (when the configuration is in HEAD), none with
+/// `--no-baseline`.
+fn load_baseline(
+    args: &CheckArgs,
+    path: &Path,
+    repo: Option<&Path>,
+    disk: &Arc<dyn Backend>,
+) -> Result<Option<Config>, String> {
+    if args.no_baseline {
+        return Ok(None);
+    }
+    if let Some(base) = &args.baseline {
+        let base = absolute(base, &current_dir());
+        #[allow(clippy::disallowed_methods)] // reading the user's snapshot file
+        if base.is_file()
+            && let Ok(bytes) = std::fs::read(&base)
+            && bytes.first() == Some(&b'{')
+        {
+            let snapshot = Snapshot::from_json(&bytes)?;
+            return Ok(Some(load_snapshot(&snapshot, &args.input)));
+        }
+        let (config, _) = load_from(disk.clone(), &args.input, &base, false)?;
+        return Ok(Some(config));
+    }
+    let explicit = args.baseline_git.clone();
+    let rev = match (explicit, repo) {
+        (Some(rev), Some(_)) => rev,
+        (Some(_), None) => {
+            return Err("--baseline-git needs the configuration to be in a git repository".into());
+        }
+        (None, Some(_)) => "HEAD".to_string(),
+        (None, None) => return Ok(None),
+    };
+    let Some(root) = repo else { return Ok(None) };
+    let backend = match git::GitBackend::open(root, GitSource::Revision(rev.clone())) {
+        Ok(b) => b,
+        // A repository without commits has no known-good yet.
+        Err(_) if args.baseline_git.is_none() => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let (config, _) = load_from(Arc::new(backend), &args.input, path, true)?;
+    if !config.is_complete() && args.baseline_git.is_none() && !args.staged {
+        // The configuration is not in HEAD (new in the working tree).
+        return Ok(None);
+    }
+    Ok(Some(config))
+}
+
+/// How the known-good side is named in the report.
+fn baseline_label(args: &CheckArgs) -> String {
+    match (&args.baseline, &args.baseline_git) {
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(rev)) => format!("git {rev}"),
+        (None, None) => "git HEAD".to_string(),
+    }
+}
+
+/// The last line of the human report.
+fn summary_line(findings: &[crate::finding::Finding], code: u8) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let verdict = match code {
+        0 => "passed",
+        1 => "failed",
+        _ => "could not check everything (fail closed)",
+    };
+    format!(
+        "apachelint: {} errors, {} warnings, {} notes — {verdict}\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    )
+}
+
 fn print_findings(config: &Config) {
     if !config.findings.is_empty() {
         eprint!(
@@ -153,12 +349,89 @@ fn includes(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String>
     Ok(status_of(&config))
 }
 
+fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let rule = crate::rules::registry::find(&args.rule)
+        .ok_or_else(|| format!("no rule is called '{}' (see `apachelint rules`)", args.rule))?;
+    let text = format!(
+        "{} {} ({:?}, default severity {})\n\n{}",
+        rule.code,
+        rule.name,
+        rule.family,
+        rule.default_severity.as_str(),
+        rule.explain()
+    );
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn rules(out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let mut text = String::new();
+    for r in crate::rules::registry::ALL {
+        text.push_str(&format!(
+            "{:6} {:34} {:9} {:8} {}\n",
+            r.code,
+            r.name,
+            format!("{:?}", r.family).to_lowercase(),
+            r.default_severity.as_str(),
+            r.summary()
+        ));
+    }
+    out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn snapshot(args: &SnapshotArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let config = load_input(&args.input)?;
+    print_findings(&config);
+    if !config.is_complete() {
+        return Err("the configuration could not be read completely; no snapshot written".into());
+    }
+    let snapshot = Snapshot::of(
+        &config,
+        "debian-2.4",
+        &args.input.defines,
+        &config.vars_env(),
+    );
+    let text = serde_json::to_string_pretty(&snapshot.to_json()).map_err(|e| e.to_string())?;
+    #[allow(clippy::disallowed_methods)]
+    // writing the user's snapshot file (never the configuration)
+    std::fs::write(&args.output, text + "\n")
+        .map_err(|e| format!("could not write {}: {e}", args.output.display()))?;
+    writeln!(
+        out,
+        "snapshot of {} files written to {}",
+        snapshot.files.len(),
+        args.output.display()
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(ExitStatus::Clean)
+}
+
 fn vhosts(args: &InputArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let config = load_input(args)?;
     print_findings(&config);
     let map = crate::model::vhosts::VhostMap::build(&config);
     out.write_all(map.render().as_bytes())
         .map_err(|e| e.to_string())?;
+    for v in &map.vhosts {
+        for a in &v.addrs {
+            let ip = match a.host {
+                crate::model::vhosts::Host::Ip(ip) => Some(ip),
+                crate::model::vhosts::Host::Any => None,
+                crate::model::vhosts::Host::Name(_) => continue,
+            };
+            if let Some(port) = a.port
+                && !crate::diff::routing::listens(&map, ip, port)
+            {
+                eprintln!(
+                    "apachelint: warning: nothing listens on {} ({}:{})",
+                    a.display(),
+                    v.file,
+                    v.line
+                );
+            }
+        }
+    }
     Ok(status_of(&config))
 }
 
@@ -171,14 +444,7 @@ fn dump(args: &DumpArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let text = match args.format {
         DumpFormat::Text => render::dump_config(&config, &|name| config.canonical_name(name)),
         DumpFormat::Json => {
-            let mut value = render::loaded_json(&config);
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("version".into(), serde_json::json!(1));
-                obj.insert(
-                    "status".into(),
-                    serde_json::json!(if config.is_complete() { "ok" } else { "failed" }),
-                );
-            }
+            let value = render::loaded_json(&config);
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
     };

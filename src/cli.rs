@@ -22,8 +22,18 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Check a configuration: everything httpd would refuse, latent errors in
+    /// inactive branches, and risky or insecure settings.
+    Check(CheckArgs),
     /// Print the loaded configuration (or, with --syntax-only, one file's syntax tree).
     Dump(DumpArgs),
+    /// Save a self-contained snapshot of a configuration (every file read and
+    /// the profile) to compare later edits against (`check --baseline FILE`).
+    Snapshot(SnapshotArgs),
+    /// Explain a rule: what it checks, why it matters, an example.
+    Explain(ExplainArgs),
+    /// List every rule with its code, name, family and default severity.
+    Rules,
     /// Print the include tree, like `apache2 -t -D DUMP_INCLUDES`.
     Includes(InputArgs),
     /// Print the virtual-host map, like `apache2 -S`, computed without the server.
@@ -58,6 +68,84 @@ pub struct InputArgs {
     /// Also take ${VAR} values from apachelint's own process environment.
     #[arg(long)]
     pub use_process_env: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Exit with 1 when a finding reaches this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Treat every file a directive names (certificates, log directories) as
+    /// present, for a checkout that does not hold them.
+    #[arg(long)]
+    pub assume_files_exist: bool,
+    /// The known-good configuration to compare with: another tree, or a
+    /// snapshot file written by `apachelint snapshot`.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["baseline_git", "no_baseline"])]
+    pub baseline: Option<PathBuf>,
+    /// Compare with the configuration at this git revision (default inside a
+    /// repository: HEAD).
+    #[arg(long, value_name = "REV", conflicts_with = "no_baseline")]
+    pub baseline_git: Option<String>,
+    /// Check what is staged for commit (the git index) against HEAD: the
+    /// pre-commit hook.
+    #[arg(long)]
+    pub staged: bool,
+    /// Do not compare with any known-good configuration.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Colour the human report: auto (when the output is a terminal), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Source snippets with labels and help (miette).
+    Human,
+    /// One line per finding: file:line:col: severity[code]: message.
+    Short,
+    /// The documented, versioned JSON report.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code (AL104) or name (wrong-argument-count).
+    pub rule: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where to write the snapshot.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -51,15 +51,39 @@ pub enum ChainKind {
     Macro,
 }
 
+/// How httpd prints a message, which also says when it happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpdPhase {
+    /// A read (pass 1) error: `apache2: Syntax error on line N of F: msg`,
+    /// wrapped once per include level. Stops reading.
+    Read,
+    /// A directive handler (pass 2) error: `AH00526: Syntax error on line N
+    /// of F:` then the message. Stops the walk.
+    Walk,
+    /// A check after the walk (`check_config` hooks): the message alone.
+    Check,
+    /// A fatal message printed alone, after which httpd exits at once (no
+    /// `AH00014`): `AH00534 … More than one MPM loaded.` at the end of
+    /// reading, `AH00543 … bad user name` while walking.
+    Exit,
+    /// A log line that does not stop anything: `[module:level] message`, or
+    /// the bare message for start-up-class messages (`prefix` `None`).
+    Log { prefix: Option<&'static str> },
+}
+
 /// What httpd itself would print for this problem, when it would print
 /// anything: its message text and the file/line it names (which is not always
 /// the precise token apachelint points at).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpdEcho {
     pub message: String,
-    /// The span of the line httpd names (its file and line).
+    /// The file name httpd prints (the configuration path, or a macro
+    /// expansion's pseudo-file name).
+    pub file: String,
+    /// The line httpd names, as a span in our sources.
     pub span: Span,
     pub line: u32,
+    pub phase: HttpdPhase,
 }
 
 /// When httpd would notice the problem.
@@ -70,6 +94,9 @@ pub enum Stage {
     ConfigTest,
     /// `-t` passes but the server fails when it starts (or restarts).
     Startup,
+    /// The server starts, but requests fail (e.g. a `.htaccess` httpd
+    /// refuses answers 500 to every request below it).
+    Request,
     /// httpd accepts it; apachelint's own judgement.
     Lint,
 }
@@ -95,6 +122,9 @@ pub struct Finding {
     pub latent: bool,
     /// For change findings: a unified diff of the change.
     pub diff: Option<String>,
+    /// The loaded node it is about, when there is one (its arena position is
+    /// httpd's reading order).
+    pub node: Option<crate::load::tree::NodeId>,
 }
 
 impl Finding {
@@ -114,6 +144,7 @@ impl Finding {
             stage: Stage::Lint,
             latent: false,
             diff: None,
+            node: None,
         }
     }
 
@@ -145,12 +176,8 @@ impl Finding {
         self
     }
 
-    pub fn httpd(mut self, message: impl Into<String>, span: Span, line: u32) -> Self {
-        self.httpd = Some(HttpdEcho {
-            message: message.into(),
-            span,
-            line,
-        });
+    pub fn httpd(mut self, echo: HttpdEcho) -> Self {
+        self.httpd = Some(echo);
         self
     }
 

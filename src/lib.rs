@@ -6,11 +6,14 @@
 //! → model → rules → report.
 
 pub mod app;
+pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod finding;
 pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod syntax;

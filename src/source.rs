@@ -131,7 +131,7 @@ pub struct LineCol {
 }
 
 /// One configuration file as read: its path and its bytes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as it should be shown to the user (the file in the checkout
     /// the user can open).
@@ -193,7 +193,7 @@ fn count_columns(bytes: &[u8]) -> usize {
 }
 
 /// All files read for one configuration, addressed by [`FileId`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SourceSet {
     files: Vec<SourceFile>,
 }
@@ -226,6 +226,21 @@ impl SourceSet {
             .iter()
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// Appends copies of `other`'s files (the texts are shared) and returns
+    /// the offset to add to `other`'s file ids.
+    pub fn append(&mut self, other: &SourceSet) -> u32 {
+        let offset = self.files.len() as u32;
+        self.files.extend(other.files.iter().cloned());
+        offset
+    }
+
+    /// The file a configuration path names, if it was read.
+    pub fn find_config_path(&self, config_path: &Path) -> Option<FileId> {
+        self.iter()
+            .find(|(_, f)| f.config_path == config_path)
+            .map(|(id, _)| id)
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {

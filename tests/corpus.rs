@@ -275,10 +275,20 @@ fn load_alone(rel: &str, src: &[u8]) -> Config {
             profile: Profile::debian(),
             root_file,
             server_root: Some(LONE_DIR.into()),
-            pre_directives: Vec::new(),
+            pre_directives: oracle_modules(),
             post_directives: Vec::new(),
         },
     )
+}
+
+/// The `-C LoadModule` lines scripts/corpus_oracle.py gives apache2 in its
+/// default run: Debian's stock modules and mod_macro.
+fn oracle_modules() -> Vec<String> {
+    apachelint::model::registry::debian_default_modules()
+        .filter_map(|module| module.debian_load_line)
+        .chain(["LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so"])
+        .map(str::to_string)
+        .collect()
 }
 
 /// The loader on a file apache2 read as it is (no neutralized line, one verdict

@@ -32,6 +32,8 @@ pub struct InputSpec {
     pub server_root: Option<PathBuf>,
     /// The compiled-in ServerRoot of the target (`/etc/apache2` on Debian).
     pub default_server_root: PathBuf,
+    /// Repository mode regardless of a `.git` (the backend is a git tree).
+    pub repository: bool,
 }
 
 /// The resolved input.
@@ -174,7 +176,7 @@ pub fn resolve(backend: Arc<dyn Backend>, spec: &InputSpec) -> Result<Input, Str
             (path.clone(), tree_dir)
         }
     };
-    let in_git = git_root(b, path).is_some();
+    let in_git = spec.repository || git_root(b, path).is_some();
     if !in_git {
         // Paths as they are, like `apache2 -d TREE -f ROOT`.
         let server_root = spec.server_root.clone().unwrap_or(tree_dir);

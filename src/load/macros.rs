@@ -45,41 +45,56 @@ impl BodyLine {
     }
 }
 
-/// Warnings mod_macro logs for a definition (AH02796, AH02797, AH02799,
-/// AH02800, AH02803).
-pub fn definition_warnings(def: &MacroDef) -> Vec<String> {
-    let mut out = Vec::new();
+/// mod_macro's checks of a definition's name and parameters, before it
+/// reads the body, in its order: the warnings (AH02803, AH02796, AH02797)
+/// logged until the first error (empty parameter name, duplicate), if any.
+pub fn check_arguments(def: &MacroDef) -> (Vec<String>, Option<String>) {
+    let mut warnings = Vec::new();
     let where_ = format!("macro '{}' ({})", def.name, def.location);
     if looks_like_argument(&def.name) {
-        out.push(format!(
+        warnings.push(format!(
             "AH02803: {where_} better prefix a macro name with any of '$%@'"
         ));
     }
     for (i, p) in def.params.iter().enumerate() {
+        if p.is_empty() {
+            let error = format!("{where_}: empty argument #{} name", i + 1);
+            return (warnings, Some(error));
+        }
         if !looks_like_argument(p) {
-            out.push(format!(
-                "AH02796: macro '{}' ({}) argument name '{p}' (#{}) without expected prefix, better prefix argument names with one of '$%@'.",
-                def.name,
-                def.location,
+            warnings.push(format!(
+                "AH02796: {where_} argument name '{p}' (#{}) without expected prefix, better prefix argument names with one of '$%@'.",
                 i + 1
             ));
         }
         for (j, q) in def.params.iter().enumerate().skip(i + 1) {
+            if p == q {
+                let error = format!(
+                    "argument name conflict in {where_}: argument '{p}': #{} and #{}, change argument names!",
+                    i + 1,
+                    j + 1
+                );
+                return (warnings, Some(error));
+            }
             let n = p.len().min(q.len());
             if n > 0 && p.as_bytes()[..n] == q.as_bytes()[..n] {
-                out.push(format!(
-                    "AH02797: macro '{}' ({}): argument name prefix conflict ({p} #{} and {q} #{}), be careful about your macro definition!",
-                    def.name,
-                    def.location,
+                warnings.push(format!(
+                    "AH02797: {where_}: argument name prefix conflict ({p} #{} and {q} #{}), be careful about your macro definition!",
                     i + 1,
                     j + 1
                 ));
             }
         }
     }
+    (warnings, None)
+}
+
+/// Warnings mod_macro logs about a definition's body once read (AH02799,
+/// AH02800).
+pub fn content_warnings(def: &MacroDef) -> Vec<String> {
+    let where_ = format!("macro '{}' ({})", def.name, def.location);
     if def.body.is_empty() {
-        out.push(format!("AH02799: {where_}: empty contents!"));
-        return out;
+        return vec![format!("AH02799: {where_}: empty contents!")];
     }
     // httpd marks a parameter used when its scan (with each parameter
     // standing for itself) picks it somewhere in the body.
@@ -92,39 +107,12 @@ pub fn definition_warnings(def: &MacroDef) -> Vec<String> {
             pos = at + def.params[which].len();
         }
     }
-    for (i, p) in def.params.iter().enumerate() {
-        if !used[i] {
-            out.push(format!(
-                "AH02800: {where_}: argument '{p}' (#{}) never used",
-                i + 1
-            ));
-        }
-    }
-    out
-}
-
-/// Errors that make httpd refuse a definition.
-pub fn definition_error(def: &MacroDef) -> Option<String> {
-    for (i, p) in def.params.iter().enumerate() {
-        if p.is_empty() {
-            return Some(format!(
-                "macro '{}' ({}): empty argument #{} name",
-                def.name,
-                def.location,
-                i + 1
-            ));
-        }
-        if let Some(j) = def.params[i + 1..].iter().position(|q| q == p) {
-            return Some(format!(
-                "argument name conflict in macro '{}' ({}): argument '{p}': #{} and #{}, change argument names!",
-                def.name,
-                def.location,
-                i + 1,
-                i + j + 2
-            ));
-        }
-    }
-    None
+    def.params
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used[*i])
+        .map(|(i, p)| format!("AH02800: {where_}: argument '{p}' (#{}) never used", i + 1))
+        .collect()
 }
 
 fn looks_like_argument(word: &str) -> bool {
@@ -259,7 +247,9 @@ mod tests {
     #[test]
     fn warnings_follow_mod_macro() {
         let d = def(&["$dir", "$directive", "name"], "<$directive $dir>\n");
-        let w = definition_warnings(&d);
+        let (mut w, error) = check_arguments(&d);
+        assert_eq!(error, None);
+        w.extend(content_warnings(&d));
         assert!(w.iter().any(|m| m.starts_with("AH02797")));
         assert!(w.iter().any(|m| m.starts_with("AH02796")));
         assert!(

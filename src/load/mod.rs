@@ -21,12 +21,15 @@
 
 pub mod cond;
 pub mod envvars;
+pub mod facts;
+pub mod git;
 pub mod include;
 pub mod input;
 pub mod macros;
 pub mod profile;
 pub mod provider;
 pub mod render;
+pub mod snapshot;
 pub mod tree;
 pub mod vars;
 pub mod vfs;
@@ -37,7 +40,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::finding::{ChainKind, ChainLink, Finding, Severity, Stage};
+use crate::finding::{ChainLink, Finding, HttpdEcho, HttpdPhase, Severity, Stage};
 use crate::rules::{RuleMeta, load as rl, syntax as rs};
 use crate::source::{FileId, SourceFile, SourceSet, Span, TextRange};
 use crate::syntax::line::{Closer, LineKind, Opener, classify, first_word, info_of};
@@ -99,7 +102,7 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         vfs,
         profile: &options.profile,
         sources: SourceSet::new(),
-        nodes: Vec::new(),
+        nodes: NodeArena::default(),
         findings: Vec::new(),
         includes: Vec::new(),
         modules: options
@@ -142,7 +145,13 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         None => loader.root_unreadable(&root_path, VfsError::NotFound),
     };
     command_line.extend(loader.command_line(&options.post_directives));
+    let module_set = loader
+        .modules
+        .iter()
+        .map(|m| m.identifier.clone())
+        .collect();
     Config {
+        module_set,
         sources: loader.sources,
         nodes: loader.nodes,
         root,
@@ -235,6 +244,9 @@ enum Mode {
     Barrier,
     /// Inside a false conditional: skipped by nesting count.
     Soak,
+    /// A section httpd reads but whose content it never walks (a `<Macro>`
+    /// while mod_macro is not loaded): ordinary closing, content inactive.
+    Unwalked,
 }
 
 #[derive(Clone, Debug)]
@@ -251,7 +263,7 @@ struct Loader<'a> {
     vfs: &'a Vfs,
     profile: &'a Profile,
     sources: SourceSet,
-    nodes: Vec<Node>,
+    nodes: NodeArena,
     findings: Vec<Finding>,
     includes: Vec<IncludeRecord>,
     modules: Vec<LoadedModule>,
@@ -299,12 +311,6 @@ impl<'a> Loader<'a> {
                 ((*p).clone(), result)
             })
             .collect();
-        let new_lines: usize = read
-            .iter()
-            .map(|(_, r)| r.as_ref().map_or(0, |(_, lines)| lines.len()))
-            .sum();
-        // Every line becomes (at most) one node: grow the arena once.
-        self.nodes.reserve(new_lines + read.len());
         for (path, result) in read {
             let entry = result.map(|(bytes, lines)| {
                 let text: Arc<[u8]> = bytes.into();
@@ -320,8 +326,7 @@ impl<'a> Loader<'a> {
     }
 
     fn add_node(&mut self, parent: Option<NodeId>, node: Node) -> NodeId {
-        let id = NodeId(self.nodes.len() as u32);
-        self.nodes.push(node);
+        let id = self.nodes.push(node);
         if let Some(p) = parent {
             self.nodes[p.0 as usize].children.push(id);
         }
@@ -385,7 +390,13 @@ impl<'a> Loader<'a> {
         );
         let rule = open_error_rule(&error);
         let finding = Finding::new(rule, span, message.clone())
-            .httpd(message, span, 0)
+            .httpd(HttpdEcho {
+                message,
+                file: path.display().to_string(),
+                span,
+                line: 0,
+                phase: HttpdPhase::Read,
+            })
             .stage(Stage::ConfigTest);
         self.findings.push(finding);
         root
@@ -413,35 +424,7 @@ impl<'a> Loader<'a> {
 
     /// The include/macro chain for a new node under `parent`.
     fn chain_for(&self, parent: NodeId, macro_ctx: Option<MacroCtxId>) -> Vec<ChainLink> {
-        let mut links = Vec::new();
-        let mut cur = Some(parent);
-        while let Some(c) = cur {
-            let node = &self.nodes[c.0 as usize];
-            if let (NodeKind::File { .. }, Some(p)) = (&node.kind, node.parent) {
-                let inc = &self.nodes[p.0 as usize];
-                links.push(ChainLink {
-                    span: inc.span,
-                    line: inc.line,
-                    kind: ChainKind::Include,
-                });
-            }
-            cur = node.parent;
-        }
-        links.reverse();
-        let mut macro_links = Vec::new();
-        let mut ctx = macro_ctx;
-        while let Some(m) = ctx {
-            let m = &self.macro_ctxs[m.0 as usize];
-            macro_links.push(ChainLink {
-                span: m.use_span,
-                line: m.use_line,
-                kind: ChainKind::Macro,
-            });
-            ctx = m.parent;
-        }
-        macro_links.reverse();
-        links.extend(macro_links);
-        links
+        chain_of(&self.nodes, &self.macro_ctxs, parent, macro_ctx)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -458,7 +441,31 @@ impl<'a> Loader<'a> {
         let chain = self.chain_for(parent, macro_ctx);
         let mut f = Finding::new(rule, span, message).chain(chain);
         if let Some((text, at, line)) = httpd {
-            f = f.httpd(text, at, line).stage(Stage::ConfigTest);
+            let file = match macro_ctx {
+                Some(ctx) => self.macro_ctxs[ctx.0 as usize].where_.clone(),
+                None => self.sources.get(at.file).config_path.display().to_string(),
+            };
+            let phase = match rule.default_severity {
+                Severity::Error if severity.is_none_or(|s| s == Severity::Error) => {
+                    HttpdPhase::Read
+                }
+                _ if rule.code == "AL020" => HttpdPhase::Log {
+                    prefix: Some("core:warn"),
+                },
+                _ => HttpdPhase::Log {
+                    prefix: Some("macro:warn"),
+                },
+            };
+            f = f.httpd(HttpdEcho {
+                message: text,
+                file,
+                span: at,
+                line,
+                phase,
+            });
+            if phase == HttpdPhase::Read {
+                f = f.stage(Stage::ConfigTest);
+            }
         }
         if let Some(s) = severity {
             f = f.severity(s);
@@ -494,8 +501,11 @@ impl<'a> Loader<'a> {
         stack.last().map_or(file_node, |f| f.node)
     }
 
+    /// Whether content here is inactive (skipped or never walked).
     fn soaking(stack: &[Frame]) -> bool {
-        stack.iter().any(|f| f.mode == Mode::Soak)
+        stack
+            .iter()
+            .any(|f| matches!(f.mode, Mode::Soak | Mode::Unwalked))
     }
 
     fn item(
@@ -690,7 +700,29 @@ impl<'a> Loader<'a> {
         }
         match opener.kind {
             SectionKind::Conditional => self.open_conditional(opener, item, stack, parent),
-            SectionKind::Macro => self.define_macro(opener, item, reader, parent),
+            SectionKind::Macro if self.has_module("macro_module") => {
+                self.define_macro(opener, item, reader, parent)
+            }
+            // Without mod_macro loaded while reading, `<Macro` is an unknown
+            // section: read as one, never walked.
+            SectionKind::Macro => {
+                let node = self.add_line_node(
+                    parent,
+                    opener.directive,
+                    NodeKind::Section {
+                        has_closing_angle: opener.has_closing_angle,
+                        close: None,
+                    },
+                    &item,
+                    true,
+                );
+                stack.push(Frame {
+                    node,
+                    name,
+                    mode: Mode::Unwalked,
+                    soak_origin: None,
+                });
+            }
             SectionKind::Ordinary => {
                 let node = self.add_line_node(
                     parent,
@@ -834,14 +866,7 @@ impl<'a> Loader<'a> {
                     // Recovery: close up to a skipped section this closer
                     // names, so one mistake is one error.
                     let floor = stack.iter().position(|f| f.mode == Mode::Soak).unwrap_or(0);
-                    if let Some(depth) = stack[floor..]
-                        .iter()
-                        .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
-                    {
-                        while stack.len() > floor + depth + 1 {
-                            self.pop(stack, None);
-                        }
-                    }
+                    self.unwind_to(stack, floor, &closed_name);
                 }
                 self.pop(stack, Some(line_span));
             }
@@ -869,7 +894,7 @@ impl<'a> Loader<'a> {
                     self.pop(stack, Some(line_span));
                 }
             }
-            Mode::Ordinary => {
+            Mode::Ordinary | Mode::Unwalked => {
                 if !token.ends_with('>') {
                     self.httpd_error(
                         &rs::CLOSE_TAG_MISSING_ANGLE,
@@ -901,17 +926,28 @@ impl<'a> Loader<'a> {
                     .iter()
                     .rposition(|f| f.mode != Mode::Ordinary)
                     .map_or(0, |i| i + 1);
-                if let Some(depth) = stack[floor..]
-                    .iter()
-                    .rposition(|f| f.name.eq_ignore_ascii_case(&closed_name))
-                {
-                    while stack.len() > floor + depth + 1 {
-                        self.pop(stack, None);
-                    }
+                if self.unwind_to(stack, floor, &closed_name) {
                     self.pop(stack, Some(line_span));
                 }
             }
         }
+    }
+
+    /// Recovery after a wrong closer: when a section at or above `floor`
+    /// has the closed name, the sections opened inside it were left open by
+    /// mistake — pop them silently (the error already covers them) so that
+    /// section is on top. Returns whether one was found.
+    fn unwind_to(&mut self, stack: &mut Vec<Frame>, floor: usize, closed_name: &str) -> bool {
+        let Some(depth) = stack[floor.min(stack.len())..]
+            .iter()
+            .rposition(|f| f.name.eq_ignore_ascii_case(closed_name))
+        else {
+            return false;
+        };
+        while stack.len() > floor + depth + 1 {
+            self.pop(stack, None);
+        }
+        true
     }
 
     fn pop(&mut self, stack: &mut Vec<Frame>, close: Option<Span>) {
@@ -930,7 +966,7 @@ impl<'a> Loader<'a> {
             let node = self.nodes[frame.node.0 as usize].clone();
             let parent = node.parent.unwrap_or(file_node);
             match frame.mode {
-                Mode::Ordinary => {
+                Mode::Ordinary | Mode::Unwalked => {
                     let message = unclosed_message(&frame.name);
                     self.httpd_error(
                         &rs::UNCLOSED_SECTION,
@@ -976,6 +1012,11 @@ impl<'a> Loader<'a> {
     }
 
     // ---------------------------------------------------------- exec on read
+
+    /// Whether a module is loaded at this point of reading.
+    fn has_module(&self, identifier: &str) -> bool {
+        self.modules.iter().any(|m| m.identifier == identifier)
+    }
 
     fn server_relative(&self, path: &str) -> PathBuf {
         let p = Path::new(path);
@@ -1045,8 +1086,8 @@ impl<'a> Loader<'a> {
                     node: Some(node),
                 });
             }
-            "use" => self.use_macro(node, item, reader),
-            "undefmacro" => {
+            "use" if self.has_module("macro_module") => self.use_macro(node, item, reader),
+            "undefmacro" if self.has_module("macro_module") => {
                 let message = if !self.macros_defined {
                     Some("no macro defined before UndefMacro".to_string())
                 } else if args.first().is_none_or(|a| a.is_empty()) {
@@ -1198,53 +1239,26 @@ impl<'a> Loader<'a> {
 
     // ---------------------------------------------------------------- macros
 
-    /// `<Macro name params…>`: reads the raw body from the stream.
+    /// `<Macro name params…>` as mod_macro's `macro_section` handles it:
+    /// the checks and warnings in its order, then the raw body read from the
+    /// stream (even after an error, so one mistake is one finding).
     fn define_macro(&mut self, opener: Opener, item: Item, reader: &mut Reader, parent: NodeId) {
         let has_closing_angle = opener.has_closing_angle;
+        let raw = String::from_utf8_lossy(opener.directive.raw_args(&item.text)).into_owned();
         let node = self.add_line_node(parent, opener.directive, NodeKind::MacroDef, &item, true);
-        let mut body = Vec::new();
-        let mut nesting = 1;
-        let mut closed = false;
-        while let Some(next) = reader.next() {
-            // mod_macro reads with a fixed buffer: a longer line (even a
-            // comment) ends the body, reported as "expected token not found".
-            if next.line.raw_len >= MAX_LINE_MACRO_BODY {
-                break;
-            }
-            let kind = &next.line.kind;
-            let Some(info) = info_of(kind) else { continue };
-            if matches!(kind, LineKind::Comment(_)) {
-                continue;
-            }
-            match first_word(kind) {
-                Some(w) if w.eq_ignore_ascii_case("</Macro>") => {
-                    nesting -= 1;
-                    if nesting == 0 {
-                        closed = true;
-                        break;
-                    }
-                }
-                Some(w) if w.eq_ignore_ascii_case("<Macro") => nesting += 1,
-                _ => {}
-            }
-            body.push(BodyLine {
-                file: next.file,
-                text: next.text.clone(),
-                line: info.clone(),
-            });
-        }
         let n = self.nodes[node.0 as usize].clone();
-        let name: String = n
-            .args
-            .first()
-            .map(|a| a.value.to_lowercase().to_string())
-            .unwrap_or_default();
-        let location = format!(
-            "defined on line {} of \"{}\"",
-            item.httpd_line,
-            self.where_name(&item)
-        );
-        let where_ = format!("macro '{name}' ({location})");
+        let file_name = self.where_name(&item);
+        let log = |loader: &mut Self, warning: String, at: Span| {
+            loader.report(
+                &rl::MACRO_DEFINITION_WARNING,
+                at,
+                warning.clone(),
+                Some((warning, n.span, n.line)),
+                parent,
+                item.macro_ctx,
+                None,
+            );
+        };
         let fail = |loader: &mut Self, message: String| {
             loader.report(
                 &rl::MACRO_USE_INVALID,
@@ -1256,13 +1270,120 @@ impl<'a> Loader<'a> {
                 None,
             );
         };
+        let name: String = n
+            .args
+            .first()
+            .map(|a| a.value.to_lowercase().to_string())
+            .unwrap_or_default();
+        let location = format!("defined on line {} of \"{file_name}\"", item.httpd_line);
+        let where_ = format!("macro '{name}' ({location})");
+        // Checks made before the body is read; an error stops the definition.
+        let mut error = None;
         if !has_closing_angle {
-            fail(self, "<Macro> directive missing closing '>'".into());
+            error = Some("<Macro> directive missing closing '>'".to_string());
+        } else if raw.trim_start().is_empty() || raw.trim_start().starts_with('>') {
+            error = Some("<Macro macro definition: empty name".to_string());
+        } else {
+            if let Some(rest) = raw.rfind('>').map(|i| &raw[i + 1..])
+                && non_blank(rest)
+            {
+                let w = format!(
+                    "AH02989: AH02801: non blank chars found after <Macro closing '>' on line {} of {file_name}: {rest}",
+                    item.httpd_line
+                );
+                log(self, w, n.span);
+            }
+            if name.is_empty() {
+                error = Some("<Macro macro definition: name not found".to_string());
+            }
+        }
+        let mut def = MacroDef {
+            name: name.clone(),
+            params: n.args.iter().skip(1).map(|a| a.value.to_string()).collect(),
+            body: Vec::new(),
+            span: n.span,
+            line: n.line,
+            location: location.clone(),
+        };
+        if error.is_none() {
+            if let Some(previous) = self.macros.get(&name) {
+                let w = format!(
+                    "AH02802: macro '{name}' multiply defined: {}, redefined on line {} of \"{file_name}\"",
+                    previous.location, item.httpd_line
+                );
+                log(self, w, n.name_span);
+            }
+            let (warnings, argument_error) = macros::check_arguments(&def);
+            for w in warnings {
+                log(self, w, n.name_span);
+            }
+            error = argument_error;
+        }
+        // mod_macro's get_lines_till_end_token.
+        let opener_line = item.httpd_line;
+        let mut macro_nesting = 1;
+        let mut any_nesting: i32 = 1;
+        let mut closed = false;
+        let mut body_warnings = Vec::new();
+        while let Some(next) = reader.next() {
+            // A line longer than mod_macro's buffer (even a comment) ends the
+            // body, reported as "expected token not found".
+            if next.line.raw_len >= MAX_LINE_MACRO_BODY {
+                break;
+            }
+            let kind = &next.line.kind;
+            let Some(info) = info_of(kind) else { continue };
+            if matches!(kind, LineKind::Comment(_)) {
+                continue;
+            }
+            let first = first_word(kind).unwrap_or("");
+            if first.starts_with("</") {
+                any_nesting -= 1;
+                if any_nesting < 0 {
+                    body_warnings.push(format!(
+                        "AH02793: bad (negative) nesting on line {} of {where_}",
+                        next.httpd_line.saturating_sub(opener_line)
+                    ));
+                }
+            } else if first.starts_with('<') {
+                any_nesting += 1;
+            }
+            if first.eq_ignore_ascii_case("</Macro>") {
+                let text = String::from_utf8_lossy(info.text(&next.text)).into_owned();
+                if let Some(rest) = text.rfind('>').map(|i| &text[i + 1..])
+                    && non_blank(rest)
+                {
+                    body_warnings.push(format!(
+                        "AH02989: AH02794: non blank chars found after directive closing on line {} of {}: {rest}",
+                        next.httpd_line,
+                        self.where_name(&next)
+                    ));
+                }
+                macro_nesting -= 1;
+                if macro_nesting == 0 {
+                    if any_nesting != 0 {
+                        body_warnings.push(format!(
+                            "AH02795: bad cumulated nesting ({any_nesting:+}) in {where_}"
+                        ));
+                    }
+                    closed = true;
+                    break;
+                }
+            } else if first.eq_ignore_ascii_case("<Macro") {
+                macro_nesting += 1;
+            }
+            def.body.push(BodyLine {
+                file: next.file,
+                text: next.text.clone(),
+                line: info.clone(),
+            });
+        }
+        if let Some(message) = error {
+            fail(self, message);
             return;
         }
-        if name.is_empty() {
-            fail(self, "<Macro macro definition: name not found".into());
-            return;
+        for w in body_warnings {
+            log(self, w, n.name_span);
         }
         if !closed {
             let message = format!("{where_}\n\tcontents error: expected token not found: </Macro>");
@@ -1277,45 +1398,8 @@ impl<'a> Loader<'a> {
             );
             return;
         }
-        let def = MacroDef {
-            name: name.clone(),
-            params: n.args[1..].iter().map(|a| a.value.to_string()).collect(),
-            body,
-            span: n.span,
-            line: n.line,
-            location,
-        };
-        if let Some(message) = macros::definition_error(&def) {
-            fail(self, message);
-            return;
-        }
-        if let Some(previous) = self.macros.get(&name) {
-            let message = format!(
-                "AH02802: macro '{name}' multiply defined: {}, redefined on line {} of \"{}\"",
-                previous.location,
-                item.httpd_line,
-                self.where_name(&item)
-            );
-            self.report(
-                &rl::MACRO_DEFINITION_WARNING,
-                n.name_span,
-                format!("macro '{name}' is defined again; the earlier definition is replaced"),
-                Some((message, n.span, n.line)),
-                parent,
-                item.macro_ctx,
-                None,
-            );
-        }
-        for warning in macros::definition_warnings(&def) {
-            self.report(
-                &rl::MACRO_DEFINITION_WARNING,
-                n.name_span,
-                warning.clone(),
-                Some((warning, n.span, n.line)),
-                parent,
-                item.macro_ctx,
-                None,
-            );
+        for w in macros::content_warnings(&def) {
+            log(self, w, n.name_span);
         }
         self.macros_defined = true;
         self.macros.insert(name, Arc::new(def));
@@ -1402,6 +1486,25 @@ impl<'a> Loader<'a> {
                 );
             }
         }
+        let expanded: Vec<LogicalLine<'static>> = def
+            .body
+            .iter()
+            .map(|body| macros::expand_line(&def, body, &values))
+            .collect();
+        if let Some(i) = expanded
+            .iter()
+            .position(|l| l.text.len() >= MAX_LINE_MACRO_BODY)
+        {
+            fail(
+                self,
+                format!(
+                    "{where_} error while substituting: while processing line {} of macro '{name}' ({}) cannot substitute, buffer size too small",
+                    i + 1,
+                    def.location
+                ),
+            );
+            return;
+        }
         let ctx_id = MacroCtxId(self.macro_ctxs.len() as u32);
         self.macro_ctxs.push(MacroCtx {
             macro_name: name,
@@ -1412,12 +1515,11 @@ impl<'a> Loader<'a> {
             where_,
             parent: item.macro_ctx,
         });
-        let items: Vec<Item> = def
-            .body
-            .iter()
+        let items: Vec<Item> = expanded
+            .into_iter()
+            .zip(def.body.iter())
             .enumerate()
-            .map(|(i, body)| {
-                let line = macros::expand_line(&def, body, &values);
+            .map(|(i, (line, body))| {
                 let too_long = line.text.len() >= MAX_LINE_MACRO_BODY;
                 let raw_len = line.text.len();
                 Item {
@@ -1445,6 +1547,12 @@ fn open_error_rule(error: &VfsError) -> &'static RuleMeta {
         VfsError::Outside => &rl::PATH_OUTSIDE_TREE,
         VfsError::Io(_) => &rl::FILE_UNREADABLE,
     }
+}
+
+/// mod_macro's `warn_if_non_blank`: anything but blanks before a `#`.
+fn non_blank(text: &str) -> bool {
+    let before_comment = text.split('#').next().unwrap_or("");
+    before_comment.chars().any(|c| c != ' ' && c != '\t')
 }
 
 /// Lexical normalisation of an absolute path (`.` and `..` removed), as

@@ -140,6 +140,34 @@ impl Backend for DiskBackend {
     }
 }
 
+/// The direct children of `dir` in a map of paths (parents sort before
+/// their children in a `BTreeMap`), with each entry's kind.
+pub fn children_in<T>(
+    entries: &BTreeMap<PathBuf, T>,
+    dir: &Path,
+    kind: impl Fn(&T) -> EntryKind,
+) -> Vec<DirEntry> {
+    let mut out = Vec::new();
+    for (p, entry) in entries.range(dir.to_path_buf()..) {
+        if p == dir {
+            continue;
+        }
+        if !p.starts_with(dir) {
+            break;
+        }
+        if p.parent() != Some(dir) {
+            continue;
+        }
+        if let Some(name) = p.file_name() {
+            out.push(DirEntry {
+                name: name.to_os_string(),
+                kind: kind(entry),
+            });
+        }
+    }
+    out
+}
+
 /// The error for reading something that is not a regular file.
 pub fn not_regular() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")
@@ -252,31 +280,12 @@ impl Backend for MemBackend {
                 ));
             }
         }
-        let mut out = Vec::new();
-        for (p, entry) in self.entries.range(path.to_path_buf()..) {
-            if p == path {
-                continue;
-            }
-            if !p.starts_with(path) {
-                break;
-            }
-            if p.parent() != Some(path) {
-                continue;
-            }
-            let kind = match entry {
-                MemEntry::File(_) => EntryKind::File,
-                MemEntry::Dir => EntryKind::Dir,
-                MemEntry::Symlink(_) => EntryKind::Symlink,
-                MemEntry::Special => EntryKind::Special,
-            };
-            if let Some(name) = p.file_name() {
-                out.push(DirEntry {
-                    name: name.to_os_string(),
-                    kind,
-                });
-            }
-        }
-        Ok(out)
+        Ok(children_in(&self.entries, path, |entry| match entry {
+            MemEntry::File(_) => EntryKind::File,
+            MemEntry::Dir => EntryKind::Dir,
+            MemEntry::Symlink(_) => EntryKind::Symlink,
+            MemEntry::Special => EntryKind::Special,
+        }))
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {

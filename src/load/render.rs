@@ -6,6 +6,32 @@
 //!   removed, `${}` substituted, EXEC_ON_READ directives omitted).
 //!
 //! And [`loaded_json`], the documented JSON form of `apachelint dump`.
+//!
+//! # `apachelint dump PATH --format json` (version 1)
+//!
+//! ```json
+//! {"version": 1, "status": "ok",
+//!  "root": "/etc/apache2/apache2.conf", "server_root": "/etc/apache2",
+//!  "modules": [{"identifier": "core_module", "source": "core.c", "builtin": true}, …],
+//!  "defines": ["ROOT"],
+//!  "tree": {"kind": "file", "file": "apache2.conf", "config_path": "/etc/apache2/apache2.conf",
+//!           "children": [
+//!    {"kind": "directive", "name": "Define", "args": ["ROOT", "/srv"],
+//!     "file": "apache2.conf", "line": 1, "column": 1, "span": [0, 16], "active": true},
+//!    {"kind": "section", "name": "VirtualHost", "args": ["*:80"], …, "children": [
+//!      {"kind": "directive", "name": "DocumentRoot", "args": ["/srv/a"], "line": 3, …}]},
+//!    {"kind": "directive", "name": "Include", "args": ["sites/*.conf"], …, "children": [
+//!      {"kind": "file", "file": "sites/a.conf", …, "children": […]}]}]}}
+//! ```
+//!
+//! - `kind`: `file`, `directive`, `section`, `conditional` (with `holds`:
+//!   `true`/`false`, or `null` inside an inactive branch) or `macro` (a
+//!   definition).
+//! - Arguments are shown after `${VAR}` substitution; `active` is `false`
+//!   for content of a false conditional (kept so it can be checked as latent).
+//! - Nodes from an included file carry `included_from`: the chain of
+//!   `{"file", "line", "kind": "include"|"macro"}`, outermost first.
+//! - `status` is `failed` when a file could not be read or parsed.
 
 use std::fmt::Write;
 
@@ -206,9 +232,11 @@ fn node_json(config: &Config, id: NodeId) -> Value {
     Value::Object(m)
 }
 
-/// The loaded tree as JSON (see `apachelint dump`).
+/// The loaded tree as JSON (see the module documentation).
 pub fn loaded_json(config: &Config) -> Value {
     json!({
+        "version": 1,
+        "status": if config.is_complete() { "ok" } else { "failed" },
         "root": config.root_path.display().to_string(),
         "server_root": config.server_root.display().to_string(),
         "modules": config.modules.iter().map(|m| json!({

@@ -335,6 +335,7 @@ A second
 fn macros_expand_into_the_reading_stream() {
     let c = load_fixture(
         "#- /etc/apache2/apache2.conf
+LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so
 <Macro VHost $name $dir>
   <VirtualHost *:80>
     ServerName $name
@@ -344,7 +345,13 @@ Use VHost shop.example /srv/shop
 </VirtualHost>
 ",
     );
-    assert!(c.findings.is_empty(), "{:?}", findings(&c));
+    // mod_macro notices the unbalanced body and warns, as httpd does.
+    assert_eq!(
+        findings(&c),
+        [
+            "AL031 /etc/apache2/apache2.conf:2 AH02795: bad cumulated nesting (+1) in macro 'vhost' (defined on line 2 of \"/etc/apache2/apache2.conf\")"
+        ]
+    );
     assert_eq!(
         effective(&c),
         "<VirtualHost *:80>\n  ServerName shop.example\n  DocumentRoot /srv/shop\n</VirtualHost>\n"
@@ -364,6 +371,7 @@ Use VHost shop.example /srv/shop
 fn macro_errors_use_httpds_texts() {
     let c = load_fixture(
         "#- /etc/apache2/apache2.conf
+LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so
 <Macro foo $premier>
   ServerName $premier
 </Macro>
@@ -382,11 +390,29 @@ Use a
     assert_eq!(
         f,
         [
-            "AL030 /etc/apache2/apache2.conf:4 macro 'foo' (defined on line 1 of \"/etc/apache2/apache2.conf\") used with 0 arguments instead of 1",
-            "AL030 /etc/apache2/apache2.conf:5 macro 'bar' undefined",
-            "AL030 /etc/apache2/apache2.conf:10 recursive use of macro 'a' is invalid",
+            "AL030 /etc/apache2/apache2.conf:5 macro 'foo' (defined on line 2 of \"/etc/apache2/apache2.conf\") used with 0 arguments instead of 1",
+            "AL030 /etc/apache2/apache2.conf:6 macro 'bar' undefined",
+            "AL030 /etc/apache2/apache2.conf:11 recursive use of macro 'a' is invalid",
         ]
     );
+}
+
+#[test]
+fn macro_before_mod_macro_is_an_unwalked_section() {
+    let c = load_fixture(
+        "#- /etc/apache2/apache2.conf
+<Macro VHost $name>
+  Listen $name
+</Macro>
+Use VHost 80
+Include /dev/null
+IncludeOptional /dev/null
+",
+    );
+    assert!(c.findings.is_empty(), "{:?}", findings(&c));
+    // Read as a section, its body never walked (inactive); Use not expanded.
+    assert_eq!(effective(&c), "<Macro VHost $name>\n");
+    assert!(c.nodes.iter().any(|n| n.is("Listen") && !n.active));
 }
 
 #[test]

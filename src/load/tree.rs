@@ -30,6 +30,65 @@ pub struct NodeId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MacroCtxId(pub u32);
 
+/// Nodes in fixed-size chunks: growing never moves what is already stored
+/// (a configuration of 10,000 sites has over half a million nodes; a single
+/// vector would be copied and re-faulted at every doubling).
+#[derive(Clone, Debug, Default)]
+pub struct NodeArena {
+    chunks: Vec<Vec<Node>>,
+    len: usize,
+}
+
+impl NodeArena {
+    /// Nodes per chunk.
+    const CHUNK: usize = 8192;
+
+    pub fn push(&mut self, node: Node) -> NodeId {
+        if self.chunks.last().is_none_or(|c| c.len() == Self::CHUNK) {
+            self.chunks.push(Vec::with_capacity(Self::CHUNK));
+        }
+        let id = NodeId(self.len as u32);
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(node);
+        }
+        self.len += 1;
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Node> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl std::ops::Index<usize> for NodeArena {
+    type Output = Node;
+    fn index(&self, i: usize) -> &Node {
+        &self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+impl std::ops::IndexMut<usize> for NodeArena {
+    fn index_mut(&mut self, i: usize) -> &mut Node {
+        &mut self.chunks[i / Self::CHUNK][i % Self::CHUNK]
+    }
+}
+
+impl<'a> IntoIterator for &'a NodeArena {
+    type Item = &'a Node;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<Node>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.iter().flatten()
+    }
+}
+
 /// The raw argument string of a node: a slice of its file when the line is
 /// written out plainly, or owned text after continuations or substitution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +194,46 @@ pub struct MacroCtx {
     pub parent: Option<MacroCtxId>,
 }
 
+/// The include chain of what stands under `at` (File nodes whose parent is
+/// an Include directive), then the macro expansions of `macro_ctx`; each
+/// outermost first.
+pub fn chain_of(
+    nodes: &NodeArena,
+    macro_ctxs: &[MacroCtx],
+    at: NodeId,
+    macro_ctx: Option<MacroCtxId>,
+) -> Vec<ChainLink> {
+    let mut links = Vec::new();
+    let mut cur = Some(at);
+    while let Some(c) = cur {
+        let node = &nodes[c.0 as usize];
+        if let (NodeKind::File { .. }, Some(parent)) = (&node.kind, node.parent) {
+            let inc = &nodes[parent.0 as usize];
+            links.push(ChainLink {
+                span: inc.span,
+                line: inc.line,
+                kind: ChainKind::Include,
+            });
+        }
+        cur = node.parent;
+    }
+    links.reverse();
+    let mut macros = Vec::new();
+    let mut ctx = macro_ctx;
+    while let Some(m) = ctx {
+        let m = &macro_ctxs[m.0 as usize];
+        macros.push(ChainLink {
+            span: m.use_span,
+            line: m.use_line,
+            kind: ChainKind::Macro,
+        });
+        ctx = m.parent;
+    }
+    macros.reverse();
+    links.extend(macros);
+    links
+}
+
 /// A line of `-t -D DUMP_INCLUDES`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncludeRecord {
@@ -158,7 +257,7 @@ pub struct LoadedModule {
 #[derive(Debug)]
 pub struct Config {
     pub sources: SourceSet,
-    pub nodes: Vec<Node>,
+    pub nodes: NodeArena,
     pub root: NodeId,
     pub findings: Vec<Finding>,
     pub includes: Vec<IncludeRecord>,
@@ -172,6 +271,8 @@ pub struct Config {
     pub root_path: PathBuf,
     /// File nodes of the `-C` and `-c` directives, if any.
     pub command_line: Vec<NodeId>,
+    /// The identifiers of `modules`, for fast membership tests.
+    pub module_set: std::collections::HashSet<String>,
 }
 
 impl Config {
@@ -192,9 +293,14 @@ impl Config {
         }
     }
 
+    /// The environment profile `${VAR}` fell back to.
+    pub fn vars_env(&self) -> std::collections::BTreeMap<String, String> {
+        self.vars.env().clone()
+    }
+
     /// Whether the configuration loads (or the target has built in) a module.
     pub fn has_module(&self, identifier: &str) -> bool {
-        self.modules.iter().any(|m| m.identifier == identifier)
+        self.module_set.contains(identifier)
     }
 
     /// The spelling httpd keeps for a directive name (see
@@ -257,37 +363,7 @@ impl Config {
 
     /// The include and macro chain of a node, outermost first.
     pub fn chain(&self, id: NodeId) -> Vec<ChainLink> {
-        let mut links = Vec::new();
-        // Include links: File nodes whose parent is an Include directive.
-        let mut cur = Some(id);
-        while let Some(c) = cur {
-            let node = self.node(c);
-            if let (NodeKind::File { .. }, Some(parent)) = (&node.kind, node.parent) {
-                let inc = self.node(parent);
-                links.push(ChainLink {
-                    span: inc.span,
-                    line: inc.line,
-                    kind: ChainKind::Include,
-                });
-            }
-            cur = node.parent;
-        }
-        links.reverse();
-        // Macro links, outermost first.
-        let mut macros = Vec::new();
-        let mut ctx = self.node(id).macro_ctx;
-        while let Some(m) = ctx {
-            let m = &self.macro_ctxs[m.0 as usize];
-            macros.push(ChainLink {
-                span: m.use_span,
-                line: m.use_line,
-                kind: ChainKind::Macro,
-            });
-            ctx = m.parent;
-        }
-        macros.reverse();
-        links.extend(macros);
-        links
+        chain_of(&self.nodes, &self.macro_ctxs, id, self.node(id).macro_ctx)
     }
 
     /// The nearest enclosing ordinary section of a node (skipping files,

@@ -87,6 +87,11 @@ impl Vars {
             .or_else(|| self.env.get(name).map(String::as_str))
     }
 
+    /// The environment profile.
+    pub fn env(&self) -> &BTreeMap<String, String> {
+        &self.env
+    }
+
     /// Defined names, in definition order.
     pub fn names(&self) -> &[String] {
         &self.names

@@ -18,6 +18,9 @@ use std::sync::{Arc, Mutex};
 
 use super::provider::{Backend, DirEntry, EntryKind, Meta};
 
+/// The one non-regular file httpd reads (`ap_pcfg_openfile`).
+const DEV_NULL: &str = "/dev/null";
+
 /// Linux's limit on symlinks followed while resolving one path.
 const MAX_SYMLINKS: usize = 40;
 
@@ -283,8 +286,18 @@ impl Vfs {
         })
     }
 
-    /// `stat`: follows symlinks.
+    /// `stat`: follows symlinks. `/dev/null` is an empty file everywhere:
+    /// httpd allows including it (the one exception to "regular files only").
     pub fn stat(&self, path: &Path) -> Result<Resolved, VfsError> {
+        if path == Path::new(DEV_NULL) {
+            return Ok(Resolved {
+                path: path.to_path_buf(),
+                meta: Meta {
+                    kind: EntryKind::File,
+                    len: 0,
+                },
+            });
+        }
         self.resolve(path, true)
     }
 
@@ -295,12 +308,24 @@ impl Vfs {
         if dir.meta.kind != EntryKind::Dir {
             return Err(VfsError::NotADirectory);
         }
-        let entries = self.backend.read_dir(&self.map(&dir.path)?)?;
+        let entries = self.read_resolved_dir(&dir.path)?;
         Ok((dir.path, entries))
     }
 
-    /// Reads a regular file, following symlinks. Never opens anything else.
+    /// Entries of a directory whose path is already resolved: one a
+    /// [`Vfs::read_dir`] returned, or a `Dir` entry (not a symlink) listed in
+    /// one. Walking a tree this way resolves each directory once instead of
+    /// every component of every path again.
+    pub fn read_resolved_dir(&self, resolved: &Path) -> Result<Vec<DirEntry>, VfsError> {
+        Ok(self.backend.read_dir(&self.map(resolved)?)?)
+    }
+
+    /// Reads a regular file, following symlinks. Never opens anything else
+    /// (`/dev/null` reads as empty without being opened).
     pub fn read(&self, path: &Path) -> Result<Vec<u8>, VfsError> {
+        if path == Path::new(DEV_NULL) {
+            return Ok(Vec::new());
+        }
         let target = self.stat(path)?;
         if target.meta.kind != EntryKind::File {
             return Err(VfsError::NotRegular);

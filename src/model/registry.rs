@@ -8,8 +8,9 @@
 //!
 //! **Promises**: every lookup is allocation-free and never panics, for any
 //! input. Directive and section names are matched ASCII-case-insensitively, as
-//! httpd does; module names are matched exactly, as `<IfModule>` does. Text
-//! produced here ([`arity_message`]) is byte-for-byte what httpd prints.
+//! httpd does; module names are matched exactly, as `<IfModule>` does. For
+//! directives of the Debian build, [`arity_message`] is byte-for-byte what
+//! httpd prints.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -221,16 +222,56 @@ impl Arity {
     }
 }
 
-/// How a directive's [`Arity`] was established (see `data/README.md`).
+/// How a fact in the table was established (see `data/README.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ArityEvidence {
-    /// The Debian binary's own arity messages single out this class.
+pub enum Evidence {
+    /// The Debian binary's own messages show it.
     Binary,
-    /// The binary prints no generic arity message for 0–4 arguments, which
-    /// fits the class (handler-parsed); the class itself comes from the source.
+    /// The binary's behaviour fits it but does not single it out (for arity:
+    /// no generic message for 0–4 arguments, as for every handler-parsed
+    /// class); the value itself comes from the httpd source.
     BinaryConsistent,
-    /// Not registered by the Debian build; taken from the httpd source.
+    /// From the httpd source only (not registered by the Debian build, or
+    /// every probe was inconclusive).
     Source,
+}
+
+/// Sections and files in which a directive's handler refuses to run
+/// (the `forbidden` argument of httpd's `ap_check_cmd_context`, bits of
+/// `include/http_config.h`). The refusal reads `<name> cannot occur within
+/// <VirtualHost> section`, `... within <Limit> or <LimitExcept> section`,
+/// `... within htaccess files`, `... within directory context` (when all of
+/// [`NotIn::DIR_LOC_FILE`] is forbidden) or `... within <Location> section`
+/// (naming the enclosing section).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NotIn(pub u8);
+
+impl NotIn {
+    /// `NOT_IN_VIRTUALHOST`
+    pub const VIRTUALHOST: u8 = 0x01;
+    /// `NOT_IN_LIMIT`: inside `<Limit>` or `<LimitExcept>`.
+    pub const LIMIT: u8 = 0x02;
+    /// `NOT_IN_DIRECTORY`: inside `<Directory>` or `<DirectoryMatch>`.
+    pub const DIRECTORY: u8 = 0x04;
+    /// `NOT_IN_LOCATION`: inside `<Location>` or `<LocationMatch>`.
+    pub const LOCATION: u8 = 0x08;
+    /// `NOT_IN_FILES`: inside `<Files>`, `<FilesMatch>`, `<If>`, `<ElseIf>` or `<Else>`.
+    pub const FILES: u8 = 0x10;
+    /// `NOT_IN_HTACCESS`
+    pub const HTACCESS: u8 = 0x20;
+    /// `NOT_IN_PROXY`: inside `<Proxy>` or `<ProxyMatch>`.
+    pub const PROXY: u8 = 0x40;
+    /// `NOT_IN_DIR_LOC_FILE`
+    pub const DIR_LOC_FILE: u8 = Self::DIRECTORY | Self::LOCATION | Self::FILES;
+    /// `NOT_IN_DIR_CONTEXT`
+    pub const DIR_CONTEXT: u8 = Self::LIMIT | Self::DIR_LOC_FILE | Self::PROXY;
+    /// `GLOBAL_ONLY`
+    pub const GLOBAL_ONLY: u8 = Self::VIRTUALHOST | Self::DIR_CONTEXT;
+
+    /// Whether every bit of `bits` is set.
+    pub const fn contains(self, bits: u8) -> bool {
+        self.0 & bits == bits
+    }
 }
 
 /// An MPM that can provide MPM-specific directives.
@@ -248,6 +289,20 @@ pub enum Mpm {
     NetWare,
     /// `mpmt_os2.c`, OS/2 only.
     MpmtOs2,
+}
+
+impl Mpm {
+    /// The MPM's name as its module is known: `event`, `prefork`.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Mpm::Event => "event",
+            Mpm::Prefork => "prefork",
+            Mpm::Worker => "worker",
+            Mpm::WinNt => "winnt",
+            Mpm::NetWare => "netware",
+            Mpm::MpmtOs2 => "mpmt_os2",
+        }
+    }
 }
 
 /// Contexts listed by the httpd documentation (`<contextlist>`).
@@ -270,6 +325,27 @@ impl DocContexts {
     pub const fn contains(self, contexts: u8) -> bool {
         self.0 & contexts == contexts
     }
+
+    /// The documentation's wording: `server config, virtual host`.
+    pub fn describe(self) -> String {
+        let names = [
+            (Self::SERVER_CONFIG, "server config"),
+            (Self::VIRTUAL_HOST, "virtual host"),
+            (Self::DIRECTORY, "directory"),
+            (Self::HTACCESS, ".htaccess"),
+            (Self::PROXY_SECTION, "proxy section"),
+        ];
+        let listed: Vec<&str> = names
+            .iter()
+            .filter(|(bit, _)| self.contains(*bit))
+            .map(|(_, name)| *name)
+            .collect();
+        if listed.is_empty() {
+            "(undocumented)".to_string()
+        } else {
+            listed.join(", ")
+        }
+    }
 }
 
 /// One command-table entry: a directive (or `<Name` section) as one module
@@ -287,7 +363,7 @@ pub struct DirectiveSpec {
     /// How httpd checks the argument count.
     pub arity: Arity,
     /// How [`Self::arity`] was established.
-    pub arity_evidence: ArityEvidence,
+    pub arity_evidence: Evidence,
     /// Where the directive is allowed (`req_override`).
     pub req_override: Overrides,
     /// The help string httpd appends to arity messages (from `apache2 -L`);
@@ -300,6 +376,12 @@ pub struct DirectiveSpec {
     pub in_debian_build: bool,
     /// For MPM directives: the MPMs that register this name. Empty otherwise.
     pub mpms: &'static [Mpm],
+    /// Where the handler itself refuses to run, although [`Self::req_override`]
+    /// allows it (`Listen` in `<VirtualHost>`, `<Files>` in `<Location>`).
+    pub handler_forbids: NotIn,
+    /// How [`Self::handler_forbids`] was established; [`Evidence::Source`]
+    /// bits may be conditional on the arguments.
+    pub handler_forbids_evidence: Evidence,
     /// Whether the httpd 2.4 documentation describes this name.
     pub documented: bool,
     /// The contexts the documentation lists.
@@ -478,7 +560,7 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 
 /// Case-insensitive optimal-string-alignment distance, or `None` if it
 /// exceeds `cutoff` or either input is longer than [`SUGGEST_MAX_LEN`].
-fn edit_distance(left: &[u8], right: &[u8], cutoff: usize) -> Option<usize> {
+pub(crate) fn edit_distance(left: &[u8], right: &[u8], cutoff: usize) -> Option<usize> {
     if left.len() > SUGGEST_MAX_LEN || right.len() > SUGGEST_MAX_LEN {
         return None;
     }
@@ -663,7 +745,7 @@ mod tests {
         ] {
             let spec = only(name);
             assert!(!spec.in_debian_build, "{name}");
-            assert_eq!(spec.arity_evidence, ArityEvidence::Source, "{name}");
+            assert_eq!(spec.arity_evidence, Evidence::Source, "{name}");
             assert_eq!(spec.help, None, "{name}");
         }
         // Registered by the source's mod_auth_digest, but not by Debian's:
@@ -875,6 +957,36 @@ mod tests {
                 .doc_contexts
                 .contains(DocContexts::VIRTUAL_HOST)
         );
+    }
+
+    #[test]
+    fn handler_refusals_are_recorded() {
+        let listen = &lookup("Listen")[0];
+        assert!(listen.handler_forbids.contains(NotIn::GLOBAL_ONLY));
+        assert_eq!(listen.handler_forbids_evidence, Evidence::Binary);
+        let files = &section("Files")[0];
+        assert_eq!(files.handler_forbids, NotIn(NotIn::LIMIT | NotIn::LOCATION));
+        assert_eq!(files.handler_forbids_evidence, Evidence::Binary);
+        assert_eq!(
+            section("VirtualHost")[0].handler_forbids,
+            NotIn(NotIn::GLOBAL_ONLY)
+        );
+        // Only a warning in <Location>/<Files> (AH00114), an error in .htaccess.
+        assert_eq!(
+            only("AllowOverride").handler_forbids,
+            NotIn(NotIn::HTACCESS)
+        );
+        // EXEC_ON_READ: the handler's GLOBAL_ONLY check cannot fire while reading.
+        assert_eq!(only("ServerRoot").handler_forbids, NotIn(0));
+        assert_eq!(only("Define").handler_forbids, NotIn(NotIn::HTACCESS));
+        // Not in the handler's own ap_check_cmd_context call, found by the binary.
+        let proxy_pass = only("ProxyPass");
+        assert!(
+            proxy_pass
+                .handler_forbids
+                .contains(NotIn::DIRECTORY | NotIn::FILES)
+        );
+        assert_eq!(proxy_pass.handler_forbids_evidence, Evidence::Binary);
     }
 
     #[test]

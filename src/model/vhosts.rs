@@ -122,9 +122,54 @@ pub struct AddrSet {
     pub port: Option<u16>,
     /// Indexes into [`VhostMap::vhosts`]; the first is the default server.
     pub vhosts: Vec<usize>,
+    /// Lowercased exact names → the first vhost (in set order) with it.
+    exact: std::collections::HashMap<String, usize>,
+    /// Wild aliases with the position in `vhosts` of the vhost naming them.
+    wild: Vec<(usize, String)>,
 }
 
 impl AddrSet {
+    fn new(host: Host, port: Option<u16>) -> AddrSet {
+        AddrSet {
+            host,
+            port,
+            vhosts: Vec::new(),
+            exact: Default::default(),
+            wild: Vec::new(),
+        }
+    }
+
+    /// Indexes the names of the set's vhosts for [`AddrSet::by_name`].
+    fn index_names(&mut self, vhosts: &[Vhost]) {
+        for (position, &i) in self.vhosts.iter().enumerate() {
+            for n in vhosts[i].server_name.iter().chain(vhosts[i].aliases.iter()) {
+                let name = n.name.to_ascii_lowercase();
+                if Vhost::is_wild_alias(&name) {
+                    self.wild.push((position, name));
+                } else {
+                    self.exact.entry(name).or_insert(position);
+                }
+            }
+        }
+    }
+
+    /// The first vhost of the set (in configuration order) answering `host`.
+    pub fn by_name(&self, host: &str) -> Option<usize> {
+        let host = host.to_ascii_lowercase();
+        let exact = self.exact.get(&host).copied();
+        let wild = self
+            .wild
+            .iter()
+            .filter(|(position, _)| exact.is_none_or(|e| *position < e))
+            .find(|(_, pattern)| wildcard_match(pattern, &host))
+            .map(|(position, _)| *position);
+        let position = match (exact, wild) {
+            (Some(e), Some(w)) => e.min(w),
+            (e, w) => e.or(w)?,
+        };
+        self.vhosts.get(position).copied()
+    }
+
     pub fn display(&self) -> String {
         VhostAddr {
             host: self.host.clone(),
@@ -307,12 +352,7 @@ impl VhostMap {
                 .filter(|s| s.host == Host::Any && port_ok(s.port))
                 .min_by_key(|s| s.port.is_none())
         })?;
-        if let Some(host) = host
-            && let Some(&i) = set
-                .vhosts
-                .iter()
-                .find(|&&i| self.vhosts[i].matches_name(host))
-        {
+        if let Some(i) = host.and_then(|h| set.by_name(h)) {
             return Some(i);
         }
         set.vhosts.first().copied()
@@ -465,14 +505,11 @@ fn group(vhosts: &[Vhost]) -> Vec<AddrSet> {
                     }
                     *last = i;
                 }
-                None => list.push((
-                    i,
-                    AddrSet {
-                        host: a.host.clone(),
-                        port: a.port,
-                        vhosts: vec![i],
-                    },
-                )),
+                None => {
+                    let mut set = AddrSet::new(a.host.clone(), a.port);
+                    set.vhosts.push(i);
+                    list.push((i, set));
+                }
             }
         }
     }
@@ -486,7 +523,14 @@ fn group(vhosts: &[Vhost]) -> Vec<AddrSet> {
         (bucket, *last)
     });
     wild.sort_by_key(|(last, _)| *last);
-    exact.into_iter().chain(wild).map(|(_, s)| s).collect()
+    exact
+        .into_iter()
+        .chain(wild)
+        .map(|(_, mut s)| {
+            s.index_names(vhosts);
+            s
+        })
+        .collect()
 }
 
 #[cfg(test)]

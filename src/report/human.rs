@@ -180,11 +180,15 @@ fn convert(f: &Finding, sources: &mut Sources<'_>) -> Rendered {
         help.push(h.clone());
     }
     if let Some(h) = &f.httpd {
-        help.push(format!(
-            "httpd says (at {}): {}",
-            place(set, h.span),
-            h.message.replace('\n', "\\n")
-        ));
+        if h.message == f.message {
+            help.push(format!("apache2 -t reports this at {}", place(set, h.span)));
+        } else {
+            help.push(format!(
+                "apache2 -t says (at {}): {}",
+                place(set, h.span),
+                h.message.replace('\n', "\\n")
+            ));
+        }
     }
     if !f.chain.is_empty() {
         let steps: Vec<String> = f

@@ -10,9 +10,16 @@
 
 use crate::finding::Severity;
 
+pub mod change;
+pub mod context;
+pub mod hygiene;
 pub mod load;
 pub mod registry;
+pub mod security;
 pub mod syntax;
+pub mod validity;
+
+pub use context::{Context, Rule};
 
 /// Which stage of apachelint a rule belongs to; also its code range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -53,13 +60,30 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The first line of the doc's "What it does" section, for listings.
-    pub fn summary(&self) -> &'static str {
+    /// The documentation as text (doc-comment indentation removed): what
+    /// `apachelint explain` prints.
+    pub fn explain(&self) -> String {
         self.doc
-            .split("## What it does")
-            .nth(1)
-            .and_then(|s| s.lines().map(str::trim).find(|l| !l.is_empty()))
-            .unwrap_or("")
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first sentence of the "What it does" section, for listings.
+    pub fn summary(&self) -> String {
+        let section = self.doc.split("## What it does").nth(1).unwrap_or("");
+        let paragraph: Vec<&str> = section
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| !l.is_empty() && !l.starts_with("##"))
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_string(),
+            None => text,
+        }
     }
 }
 

@@ -22,10 +22,39 @@
 //! quote left open adds `unterminated`. A `<Macro>` body shows its raw lines
 //! as `RAW`.
 //!
-//! # JSON form
+//! # JSON form (`apachelint dump FILE --syntax-only --format json`, version 1)
 //!
-//! See [`file_json`]: one object per file with `file`, `status` (`ok` or
-//! `failed`), `errors` and `parsed` (the node list).
+//! Crossplane-style: a list of files, each with its status, its errors and
+//! its parsed nodes. Every node has `line`, `column`, `end_line`,
+//! `end_column` (1-based; columns in characters) and `span` (a byte range);
+//! then one of:
+//!
+//! - a directive: `directive` (its name), `args`, `arg_spans`;
+//! - a section: `section` (its name without `<`), `args` (the words before
+//!   the last `>`), `arg_spans`, `block` (the children; `raw` — the body's
+//!   lines as written — for a `<Macro>`), `close` (the closing tag's
+//!   position, or `null` when the file ends first);
+//! - a comment: `comment` (the text after `#`).
+//!
+//! Errors have `kind` (`unclosed`, `mismatched-close`, `unmatched-close`,
+//! `close-missing-angle`, `line-too-long`, `macro-unclosed`), `message`
+//! (httpd's text), `line`, `column`, `httpd_line` (the line httpd names) and
+//! `span`.
+//!
+//! ```json
+//! {"version": 1, "status": "ok", "config": [{
+//!   "file": "site.conf", "status": "ok", "errors": [],
+//!   "parsed": [
+//!     {"line": 1, "column": 1, "end_line": 1, "end_column": 19, "span": [0, 18],
+//!      "section": "Directory", "args": ["/srv/a"], "arg_spans": [[11, 17]],
+//!      "block": [
+//!        {"line": 2, "column": 3, "end_line": 2, "end_column": 22, "span": [21, 40],
+//!         "directive": "Require", "args": ["all", "granted"], "arg_spans": [[29, 32], [33, 40]]}],
+//!      "close": {"line": 3, "column": 1, "end_line": 3, "end_column": 13, "span": [41, 53]}},
+//!     {"line": 4, "column": 1, "end_line": 4, "end_column": 7, "span": [54, 60], "comment": " note"}]}]}
+//! ```
+//!
+//! Fields may be added within version 1; none is removed or renamed.
 
 use std::fmt::Write;
 

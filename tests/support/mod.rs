@@ -7,4 +7,5 @@
 //! test compiles only what it calls: `parse_spans.rs` and `config_spans.rs`, the
 //! span invariants of the parser and the loader.
 
+pub mod shared;
 pub mod trees;

@@ -12,7 +12,6 @@ mod include_recursion;
 mod macro_definition_warning;
 mod macro_use_invalid;
 mod path_outside_tree;
-mod section_from_variable;
 mod server_root_invalid;
 mod undefined_variable;
 
@@ -28,6 +27,5 @@ pub use include_recursion::INCLUDE_RECURSION;
 pub use macro_definition_warning::MACRO_DEFINITION_WARNING;
 pub use macro_use_invalid::MACRO_USE_INVALID;
 pub use path_outside_tree::PATH_OUTSIDE_TREE;
-pub use section_from_variable::SECTION_FROM_VARIABLE;
 pub use server_root_invalid::SERVER_ROOT_INVALID;
 pub use undefined_variable::UNDEFINED_VARIABLE;

@@ -1,0 +1,126 @@
+//! Helpers shared by the mod_ssl rules: which lines to look at, and how a
+//! start-up failure (one `apache2 -t` does not see) is reported.
+
+use crate::finding::{Finding, Stage};
+use crate::load::tree::NodeId;
+use crate::model::mod_ssl::{TlsServer, tls_servers};
+use crate::model::pki::{self, CertificateFile, KeyFile, KeyMatch};
+use crate::rules::context::Context;
+
+use super::checked_nodes::nodes_to_check;
+use super::target_paths::server_root_relative;
+
+/// The directive nodes named `name` a value rule checks (see
+/// [`nodes_to_check`]), for the TLS rules of every family.
+pub(crate) fn directives_named(ctx: &Context<'_>, name: &str) -> Vec<NodeId> {
+    nodes_to_check(ctx, name)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Marks a finding as a start-up failure and gives httpd's log lines.
+pub(crate) fn startup_failure(finding: &mut Finding, log_lines: &[String], fix: &str) {
+    let logged: Vec<String> = log_lines.iter().map(|l| format!("`{l}`")).collect();
+    finding.stage = Stage::Startup;
+    finding.help = Some(format!(
+        "`apache2 -t` passes, but the server will not start; it logs {}. {fix}",
+        logged.join(", then ")
+    ));
+}
+
+/// A certificate and the key mod_ssl pairs it with (`SSLCertificateKeyFile`
+/// number `index`, or the certificate file itself when there are fewer
+/// keys than certificates).
+pub(crate) struct CertificatePair {
+    pub index: usize,
+    pub cert: NodeId,
+    pub cert_path: String,
+    /// `None`: the key is read from the certificate file.
+    pub key: Option<NodeId>,
+    pub key_path: String,
+}
+
+/// Why a pair fails at start-up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PairFailure {
+    /// AH02561/AH02562: no PEM certificate in the certificate file.
+    NoCertificate,
+    /// AH02564: no PEM private key in the key file.
+    NoKey,
+    /// AH02565: the key does not belong to the certificate.
+    Mismatch,
+    /// AH02578 then AH02564: an encrypted key and the built-in pass phrase
+    /// dialog, which needs a terminal.
+    Encrypted,
+}
+
+/// The first certificate/key pair of a TLS server that fails at start-up
+/// (`ssl_init_server_certs` stops there), when apachelint can tell: files it
+/// cannot read, or cannot decode, end the analysis silently.
+pub(crate) fn first_pair_failure(
+    ctx: &Context<'_>,
+    server: &TlsServer,
+) -> Option<(CertificatePair, PairFailure)> {
+    let config = ctx.config;
+    let keys: Vec<NodeId> = server.all(config, "SSLCertificateKeyFile").collect();
+    for (index, cert) in server.all(config, "SSLCertificateFile").enumerate() {
+        let cert_arg = config.node(cert).arg(0)?;
+        let key = keys.get(index).copied();
+        let key_arg = key.map_or(Some(cert_arg), |k| config.node(k).arg(0))?;
+        if cert_arg.starts_with("pkcs11:") || key_arg.starts_with("pkcs11:") {
+            return None;
+        }
+        let pair = CertificatePair {
+            index,
+            cert,
+            cert_path: server_root_relative(&config.server_root, cert_arg),
+            key,
+            key_path: server_root_relative(&config.server_root, key_arg),
+        };
+        let cert_bytes = ctx.facts.read(&pair.cert_path).ok()??;
+        let cert_public = match pki::read_certificate(&cert_bytes) {
+            CertificateFile::NoCertificate => return Some((pair, PairFailure::NoCertificate)),
+            CertificateFile::Undecodable => return None,
+            CertificateFile::Certificate { public, .. } => public,
+        };
+        let key_bytes = ctx.facts.read(&pair.key_path).ok()??;
+        let key_public = match pki::read_private_key(&key_bytes) {
+            KeyFile::NoKey => return Some((pair, PairFailure::NoKey)),
+            KeyFile::Encrypted if builtin_pass_phrase_dialog(ctx) => {
+                return Some((pair, PairFailure::Encrypted));
+            }
+            KeyFile::Encrypted => return None,
+            KeyFile::Undecodable => return None,
+            KeyFile::Key(public) => public,
+        };
+        if let (Some(c), Some(k)) = (cert_public, key_public)
+            && pki::key_matches(&c, &k) == KeyMatch::Mismatch
+        {
+            return Some((pair, PairFailure::Mismatch));
+        }
+    }
+    None
+}
+
+/// Whether pass phrases come from the built-in dialog (a terminal prompt):
+/// the global `SSLPassPhraseDialog`, `builtin` unless set otherwise.
+fn builtin_pass_phrase_dialog(ctx: &Context<'_>) -> bool {
+    ctx.named("SSLPassPhraseDialog")
+        .iter()
+        .rev()
+        .find(|&&id| ctx.node(id).active)
+        .is_none_or(|&id| {
+            ctx.node(id)
+                .arg(0)
+                .is_some_and(|v| v.eq_ignore_ascii_case("builtin"))
+        })
+}
+
+/// The servers mod_ssl initialises at start-up: those with `SSLEngine on`.
+pub(crate) fn tls_enabled_servers(ctx: &Context<'_>) -> Vec<TlsServer> {
+    tls_servers(ctx.config)
+        .into_iter()
+        .filter(|s| s.engine_on(ctx.config).is_some())
+        .collect()
+}
