@@ -14,7 +14,7 @@ use crate::cli::{
     CheckArgs, Cli, ColorChoice, Command, DumpArgs, DumpFormat, ExplainArgs, FailOn, InputArgs,
     ReportFormat, SnapshotArgs,
 };
-use crate::finding::Severity;
+use crate::finding::{BaselineState, Severity};
 use crate::load::facts::VfsFacts;
 use crate::load::git::{self, GitSource};
 use crate::load::input::{self, InputSpec};
@@ -25,6 +25,7 @@ use crate::load::tree::Config;
 use crate::load::vfs::Vfs;
 use crate::load::{self as loader, LoadOptions, Profile, envvars, render};
 use crate::report::human::HumanOptions;
+use crate::rules::selection::Selection;
 use crate::source::SourceFile;
 use crate::syntax::{self, ParseOptions};
 
@@ -175,6 +176,7 @@ fn environment(input: &input::Input, args: &InputArgs) -> Result<BTreeMap<String
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
+    let selection = Selection::new(&args.select, &args.ignore)?;
     let cwd = current_dir();
     let path = absolute(&args.input.path, &cwd);
     let disk: Arc<dyn Backend> = Arc::new(DiskBackend {
@@ -189,8 +191,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     } else {
         disk.clone()
     };
-    let (config, input) = load_from(candidate_backend, &args.input, &path, args.staged)?;
-    let baseline = load_baseline(args, &path, repo.as_deref(), &disk)?;
+    // The two versions are read at the same time.
+    let (candidate, baseline) = rayon::join(
+        || load_from(candidate_backend, &args.input, &path, args.staged),
+        || load_baseline(args, &path, repo.as_deref(), &disk),
+    );
+    let (config, input) = candidate?;
+    let baseline = baseline?;
     let baseline_name = baseline.as_ref().map(|_| baseline_label(args));
     let facts = VfsFacts {
         vfs: &input.vfs,
@@ -198,7 +205,17 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
         assume_files_exist: args.assume_files_exist,
     };
     let checked = crate::check::check_change(&config, baseline.as_ref(), &facts);
-    let findings = checked.findings;
+    // What the known-good configuration already had is neither shown nor
+    // counted unless asked: the gate judges the change.
+    let reported = checked
+        .findings
+        .into_iter()
+        .filter(|f| selection.reports(f.rule));
+    let (findings, unchanged): (Vec<_>, Vec<_>) = if args.all_findings {
+        (reported.collect(), Vec::new())
+    } else {
+        reported.partition(|f| f.baseline_state != Some(BaselineState::Unchanged))
+    };
     let fail_on = match args.fail_on {
         FailOn::Error => check::FailOn::Severity(Severity::Error),
         FailOn::Warning => check::FailOn::Severity(Severity::Warning),
@@ -209,7 +226,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let text = match args.format {
         ReportFormat::Json => {
             let root = config.root_path.display().to_string();
-            let value = crate::report::json::report(&findings, &checked.sources, &root, code);
+            let value = crate::report::json::report(
+                &findings,
+                &checked.sources,
+                &root,
+                code,
+                unchanged.len(),
+            );
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
         ReportFormat::Short => crate::report::short::render(&findings, &checked.sources),
@@ -237,6 +260,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
                 &checked.sources,
                 options,
             ));
+            text.push_str(&unchanged_line(&unchanged));
             text.push_str(&summary_line(&findings, code));
             text
         }
@@ -309,18 +333,43 @@ fn baseline_label(args: &CheckArgs) -> String {
 }
 
 /// The last line of the human report.
+/// The note on findings not shown because the known-good configuration
+/// already had them (empty when there are none).
+fn unchanged_line(unchanged: &[crate::finding::Finding]) -> String {
+    if unchanged.is_empty() {
+        return String::new();
+    }
+    let errors = unchanged
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let of_which = match errors {
+        0 => String::new(),
+        1 => " (1 error)".to_string(),
+        n => format!(" ({n} errors)"),
+    };
+    format!(
+        "apachelint: {} finding{} the known-good configuration already had not shown{of_which} — --all-findings shows them\n",
+        unchanged.len(),
+        if unchanged.len() == 1 { "" } else { "s" },
+    )
+}
+
 fn summary_line(findings: &[crate::finding::Finding], code: u8) -> String {
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity, one: &str, many: &str| {
+        let n = findings.iter().filter(|f| f.severity == s).count();
+        format!("{n} {}", if n == 1 { one } else { many })
+    };
     let verdict = match code {
         0 => "passed",
         1 => "failed",
         _ => "could not check everything (fail closed)",
     };
     format!(
-        "apachelint: {} errors, {} warnings, {} notes — {verdict}\n",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
+        "apachelint: {}, {}, {} — {verdict}\n",
+        count(Severity::Error, "error", "errors"),
+        count(Severity::Warning, "warning", "warnings"),
+        count(Severity::Info, "note", "notes")
     )
 }
 

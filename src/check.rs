@@ -2,13 +2,19 @@
 //! loader's own findings plus every rule's, suppressions applied, sorted by
 //! file (in reading order) and position.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use std::time::{Duration, Instant};
+
 use rayon::prelude::*;
 
 use crate::diff::{self, Change};
-use crate::finding::{Finding, Severity};
+use crate::finding::{BaselineState, Finding, Severity};
 use crate::load::tree::Config;
 use crate::model::vhosts::VhostMap;
-use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, TargetFacts};
+use crate::rules::RuleMeta;
+use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, Shared, TargetFacts};
 use crate::rules::registry::RULES;
 use crate::source::SourceSet;
 
@@ -27,12 +33,88 @@ pub fn check(config: &Config, facts: &dyn TargetFacts) -> Vec<Finding> {
 }
 
 /// Runs every rule over the candidate `config`, comparing it with the
-/// known-good `baseline` when there is one.
+/// known-good `baseline` when there is one. Then each finding is marked new
+/// or unchanged: the baseline is checked on its own too, and a candidate
+/// finding the baseline already had (see [`fingerprint`]) is unchanged — a
+/// pre-commit hook or a pull-request gate judges what the change brings, not
+/// what the known-good configuration already carried.
 pub fn check_change(
     config: &Config,
     baseline: Option<&Config>,
     facts: &dyn TargetFacts,
 ) -> Checked {
+    let (mut checked, known) = rayon::join(
+        || check_against(config, baseline, facts),
+        || baseline.map(|b| check_against(b, None, facts)),
+    );
+    if let (Some(known), Some(b)) = (known, baseline) {
+        mark_baseline_state(&mut checked, config.root_dir(), &known, b.root_dir());
+    }
+    checked
+}
+
+/// Marks each finding of `checked` unchanged when `known` (the baseline
+/// checked alone) has one with the same fingerprint, new otherwise; equal
+/// fingerprints pair off one to one.
+fn mark_baseline_state(checked: &mut Checked, dir: &Path, known: &Checked, known_dir: &Path) {
+    let mut remaining: HashMap<Fingerprint, usize> = HashMap::new();
+    for f in &known.findings {
+        *remaining
+            .entry(fingerprint(f, &known.sources, known_dir))
+            .or_default() += 1;
+    }
+    for f in &mut checked.findings {
+        let state = match remaining.get_mut(&fingerprint(f, &checked.sources, dir)) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                BaselineState::Unchanged
+            }
+            _ => BaselineState::New,
+        };
+        f.baseline_state = Some(state);
+    }
+}
+
+/// What identifies a finding across two versions of a configuration whose
+/// lines moved: the rule, the file as the configuration names it (below the
+/// root file's directory when it is there), the text
+/// the finding points at, the whole line around it, and the message with
+/// digits blurred (messages quote line numbers).
+type Fingerprint = (&'static str, PathBuf, String, String, String);
+
+fn fingerprint(f: &Finding, sources: &SourceSet, dir: &Path) -> Fingerprint {
+    let file = sources.get(f.primary.file);
+    let path = file.config_path.strip_prefix(dir).unwrap_or(&file.config_path);
+    let text = &file.text;
+    let start = (f.primary.range.start as usize).min(text.len());
+    let end = (f.primary.range.end as usize).clamp(start, text.len());
+    let line_start = text[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = text[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| end + i);
+    let blurred: String = f
+        .message
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
+    (
+        f.rule.code,
+        path.to_path_buf(),
+        String::from_utf8_lossy(&text[start..end]).into_owned(),
+        String::from_utf8_lossy(&text[line_start..line_end])
+            .trim()
+            .to_string(),
+        blurred,
+    )
+}
+
+/// One configuration's pipeline: loader findings, every rule (the change
+/// rules only with a baseline), suppressions, sorted.
+fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetFacts) -> Checked {
     let vhosts = VhostMap::build(config);
     let index = NodeIndex::build(config);
     let mut sources = config.sources.clone();
@@ -51,20 +133,25 @@ pub fn check_change(
             reroutes: diff::routing::reroutes(b, b_vhosts, config, &vhosts),
         });
     let htaccess = find_htaccess(config, facts, &mut sources);
+    let shared = Shared::default();
     let mut findings = config.findings.clone();
-    let per_rule: Vec<Vec<Finding>> = RULES
+    let per_rule: Vec<(Vec<Finding>, Duration)> = RULES
         .par_iter()
         .map(|rule| {
-            let mut ctx =
-                Context::new(config, &vhosts, facts, &index, rule.meta()).with_htaccess(&htaccess);
+            let started = Instant::now();
+            let mut ctx = Context::new(config, &vhosts, facts, &index, &shared, rule.meta())
+                .with_htaccess(&htaccess);
             if let Some(b) = &base_view {
                 ctx = ctx.with_baseline(b, &changes);
             }
             rule.check(&mut ctx);
-            ctx.into_findings()
+            (ctx.into_findings(), started.elapsed())
         })
         .collect();
-    findings.extend(per_rule.into_iter().flatten());
+    if std::env::var_os("APACHELINT_TIMING").is_some() {
+        print_rule_timings(&per_rule);
+    }
+    findings.extend(per_rule.into_iter().flat_map(|(found, _)| found));
     let mut findings = crate::suppress::apply(findings, &sources, config.sources.len());
     sort(&mut findings);
     Checked {
@@ -74,11 +161,37 @@ pub fn check_change(
     }
 }
 
+/// `APACHELINT_TIMING=1` (as ESLint's `TIMING`): the slowest rules on
+/// stderr, for whoever tunes a rule or checks a huge configuration. A rule
+/// that first asks for a shared analysis (the TLS servers) pays for it.
+fn print_rule_timings(per_rule: &[(Vec<Finding>, Duration)]) {
+    let mut timings: Vec<(Duration, &RuleMeta)> = per_rule
+        .iter()
+        .zip(RULES)
+        .map(|((_, took), rule)| (*took, rule.meta()))
+        .collect();
+    timings.sort_by_key(|&(took, _)| std::cmp::Reverse(took));
+    let total: Duration = timings.iter().map(|(took, _)| *took).sum();
+    eprintln!(
+        "rule timings: {:.1} ms in {} rules",
+        total.as_secs_f64() * 1e3,
+        timings.len()
+    );
+    for (took, rule) in timings.iter().take(20) {
+        eprintln!(
+            "{:>10.1} ms  {} {}",
+            took.as_secs_f64() * 1e3,
+            rule.code,
+            rule.name
+        );
+    }
+}
+
 /// The directories the candidate serves from: DocumentRoots, Alias targets
 /// and `<Directory>` paths (without regular expressions), outermost first.
 fn served_dirs(config: &Config) -> Vec<String> {
     let mut dirs: Vec<String> = Vec::new();
-    for id in config.walk_effective() {
+    for &id in config.walk_effective() {
         let node = config.node(id);
         let path = if node.is_directive() && node.is("DocumentRoot") {
             node.arg(0)
@@ -124,7 +237,8 @@ fn find_htaccess(
 ) -> Vec<HtaccessFile> {
     let name = config
         .walk_effective()
-        .into_iter()
+        .iter()
+        .copied()
         .rev()
         .filter(|&id| {
             config.node(id).is("AccessFileName") && config.enclosing_section(id).is_none()

@@ -99,6 +99,19 @@ pub struct CheckArgs {
     /// Do not compare with any known-good configuration.
     #[arg(long)]
     pub no_baseline: bool,
+    /// Also report (and count toward the exit code) the findings the
+    /// known-good configuration already had; by default a check against a
+    /// baseline reports only what the change brings.
+    #[arg(long)]
+    pub all_findings: bool,
+    /// Report only these rules: codes (AL225), code prefixes (AL2), rule
+    /// names or families (security); repeat or separate with commas.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules (same selectors as --select). What stops
+    /// apachelint from checking (an unreadable file) is always reported.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Colour the human report: auto (when the output is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

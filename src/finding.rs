@@ -125,6 +125,27 @@ pub struct Finding {
     /// The loaded node it is about, when there is one (its arena position is
     /// httpd's reading order).
     pub node: Option<crate::load::tree::NodeId>,
+    /// Checked against a known-good configuration: whether the same finding
+    /// was already there (see [`crate::check`]). `None` without a baseline.
+    pub baseline_state: Option<BaselineState>,
+}
+
+/// Whether a finding is new with the candidate or was already raised on the
+/// known-good configuration (SARIF's `baselineState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaselineState {
+    New,
+    Unchanged,
+}
+
+impl BaselineState {
+    /// The SARIF / JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }
+    }
 }
 
 impl Finding {
@@ -145,6 +166,7 @@ impl Finding {
             latent: false,
             diff: None,
             node: None,
+            baseline_state: None,
         }
     }
 

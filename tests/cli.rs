@@ -90,6 +90,13 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(codes(&findings), ["AL104"]);
     let never = apachelint(&["check", "etc/apache2", "--fail-on", "never"], d);
     assert_eq!(never.status.code(), Some(0));
+    let ignored = apachelint(
+        &["check", "etc/apache2", "--ignore", "wrong-argument-count"],
+        d,
+    );
+    assert_eq!(ignored.status.code(), Some(0));
+    let unknown = apachelint(&["check", "etc/apache2", "--select", "AL9"], d);
+    assert_eq!(unknown.status.code(), Some(2));
 
     // A file that cannot be parsed: fail closed.
     fs::write(
@@ -233,4 +240,53 @@ fn the_configuration_is_never_written() {
         fs::read(d.join("etc/apache2/sites-enabled/shop.conf")).unwrap(),
         before
     );
+}
+
+#[test]
+fn findings_the_baseline_already_had_are_not_the_changes_fault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // The known-good tree already carries one refused line (a trailing
+    // comment in ServerAdmin) ...
+    let old = "<VirtualHost *:80>\n    ServerName shop.example\n    ServerAdmin webmaster@shop.example # old\n</VirtualHost>\n";
+    // ... the candidate keeps it (two lines lower) and adds a second one.
+    let new = "# the shop\n\n<VirtualHost *:80>\n    ServerName shop.example # new\n    ServerAdmin webmaster@shop.example # old\n</VirtualHost>\n";
+    write_tree(&d.join("good"), old);
+    write_tree(&d.join("candidate"), new);
+    let args = [
+        "check",
+        "candidate",
+        "--baseline",
+        "good",
+        "--format",
+        "json",
+    ];
+    let out = apachelint(&args, d);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert_eq!(findings[0]["line"], 4);
+    assert_eq!(findings[0]["baseline_state"], "new");
+    assert_eq!(report["summary"]["unchanged_not_shown"], 1);
+    assert_eq!(out.status.code(), Some(1));
+
+    let all = apachelint(&[&args[..], &["--all-findings"]].concat(), d);
+    let report: Value = serde_json::from_slice(&all.stdout).unwrap();
+    let states: Vec<(u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["baseline_state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states, [(4, "new"), (5, "unchanged")]);
+
+    // Only the old problem: nothing the change brings, exit 0.
+    write_tree(&d.join("candidate"), old);
+    let clean = apachelint(&args, d);
+    assert_eq!(clean.status.code(), Some(0), "{:?}", codes(&clean));
 }

@@ -1,6 +1,7 @@
 //! `apachelint check` against httpd's recorded verdicts for the grammar
-//! fixtures of the regex and routing-module rules (AL140–AL156): fixtures
-//! whose names start with one of [`PREFIXES`].
+//! fixtures of the regex and routing-module rules (AL140–AL156), `Mutex`
+//! (AL135) and `LoadFile` (AL121): fixtures whose names start with one of
+//! [`PREFIXES`].
 //!
 //! Each fixture is copied with its `<case>.files/` sidecar into a temporary
 //! root and checked as the oracle runs it (ServerRoot is that root, Debian's
@@ -17,7 +18,7 @@ use std::process::Command;
 use serde_json::Value;
 
 /// The fixture name prefixes of these rules.
-const PREFIXES: [&str; 11] = [
+const PREFIXES: [&str; 13] = [
     "regex_",
     "rewrite_",
     "rewritecond_",
@@ -29,6 +30,8 @@ const PREFIXES: [&str; 11] = [
     "browsermatch_",
     "proxy",
     "balancermember_",
+    "mutex_",
+    "loadfile_",
 ];
 
 /// Debian's default modules, as the oracle loads them (`DEBIAN_DEFAULT_MODULES`

@@ -54,10 +54,10 @@ pub fn identity(config: &Config, map: &VhostMap, index: usize) -> String {
     if let Some(n) = &v.server_name {
         return n.name.to_ascii_lowercase();
     }
-    let file = config.config_path(config.node(v.node).span.file);
+    let file = config.relative_config_path(config.node(v.node).span.file);
     let ordinal = map.vhosts[..index]
         .iter()
-        .filter(|o| config.config_path(config.node(o.node).span.file) == file)
+        .filter(|o| config.relative_config_path(config.node(o.node).span.file) == file)
         .count();
     format!("{}#{ordinal}", file.display())
 }

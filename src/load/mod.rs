@@ -163,6 +163,8 @@ pub fn load(vfs: &Vfs, options: &LoadOptions) -> Config {
         server_root: loader.server_root,
         root_path,
         command_line,
+        enclosing_sections: std::sync::OnceLock::new(),
+        effective_walk: std::sync::OnceLock::new(),
     }
 }
 

@@ -358,7 +358,8 @@ Use VHost shop.example /srv/shop
     );
     let name = c
         .walk_effective()
-        .into_iter()
+        .iter()
+        .copied()
         .find(|&n| c.node(n).is("ServerName"))
         .unwrap();
     // The argument points at `$name` in the macro body; the chain names the Use.

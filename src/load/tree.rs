@@ -273,6 +273,11 @@ pub struct Config {
     pub command_line: Vec<NodeId>,
     /// The identifiers of `modules`, for fast membership tests.
     pub module_set: std::collections::HashSet<String>,
+    /// Each node's nearest enclosing section, computed on first use (rules
+    /// ask for it for most nodes of a 10,000-site configuration).
+    pub(crate) enclosing_sections: std::sync::OnceLock<Vec<Option<NodeId>>>,
+    /// [`Config::walk_effective`], computed on first use.
+    pub(crate) effective_walk: std::sync::OnceLock<Vec<NodeId>>,
 }
 
 impl Config {
@@ -345,11 +350,14 @@ impl Config {
         }
     }
 
-    /// Every active directive and section anywhere, depth-first in file order.
-    pub fn walk_effective(&self) -> Vec<NodeId> {
-        let mut out = Vec::new();
-        self.walk_in_order(self.root, &mut out);
-        out
+    /// Every active directive and section anywhere, depth-first in file
+    /// order (computed once; many rules walk it).
+    pub fn walk_effective(&self) -> &[NodeId] {
+        self.effective_walk.get_or_init(|| {
+            let mut out = Vec::new();
+            self.walk_in_order(self.root, &mut out);
+            out
+        })
     }
 
     fn walk_in_order(&self, id: NodeId, out: &mut Vec<NodeId>) {
@@ -366,17 +374,44 @@ impl Config {
         chain_of(&self.nodes, &self.macro_ctxs, id, self.node(id).macro_ctx)
     }
 
+    /// The directory of the root file: two versions of a configuration
+    /// checked out in different places are compared by paths below it.
+    pub fn root_dir(&self) -> &Path {
+        self.root_path.parent().unwrap_or(Path::new("/"))
+    }
+
+    /// A file's configuration path relative to [`Config::root_dir`] when it
+    /// is below it (else as it is).
+    pub fn relative_config_path(&self, file: FileId) -> &Path {
+        let path = self.config_path(file);
+        path.strip_prefix(self.root_dir()).unwrap_or(path)
+    }
+
     /// The nearest enclosing ordinary section of a node (skipping files,
     /// conditionals and includes), if any.
     pub fn enclosing_section(&self, id: NodeId) -> Option<NodeId> {
-        let mut cur = self.node(id).parent;
-        while let Some(c) = cur {
-            if self.node(c).is_section() {
-                return Some(c);
-            }
-            cur = self.node(c).parent;
+        self.enclosing_sections
+            .get_or_init(|| self.all_enclosing_sections())
+            .get(id.0 as usize)
+            .copied()
+            .flatten()
+    }
+
+    /// The nearest enclosing section of every node, in one pass: a parent
+    /// is pushed before its children, so its answer is already known.
+    fn all_enclosing_sections(&self) -> Vec<Option<NodeId>> {
+        let mut out: Vec<Option<NodeId>> = Vec::with_capacity(self.nodes.len());
+        for node in self.nodes.iter() {
+            let enclosing = node.parent.and_then(|p| {
+                if self.node(p).is_section() {
+                    Some(p)
+                } else {
+                    out.get(p.0 as usize).copied().flatten()
+                }
+            });
+            out.push(enclosing);
         }
-        None
+        out
     }
 
     /// The enclosing `<VirtualHost>`, if any.

@@ -88,6 +88,10 @@ pub struct Vfs {
     /// Resolved directories, so a directory of 10,000 site files is resolved
     /// once, not once per file.
     dirs: Arc<Mutex<HashMap<PathBuf, Result<Resolved, VfsError>>>>,
+    /// [`Vfs::stat`] answers: rules ask about the same certificate, log
+    /// directory or document root for thousands of vhosts. A run never
+    /// writes, so an answer stays true for its length.
+    stats: Arc<Mutex<HashMap<PathBuf, Result<Resolved, VfsError>>>>,
 }
 
 impl fmt::Debug for Vfs {
@@ -109,6 +113,7 @@ impl Vfs {
             mounts: Vec::new(),
             confined: false,
             dirs: Arc::default(),
+            stats: Arc::default(),
         }
     }
 
@@ -120,6 +125,7 @@ impl Vfs {
             mounts,
             confined: true,
             dirs: Arc::default(),
+            stats: Arc::default(),
         }
     }
 
@@ -298,7 +304,14 @@ impl Vfs {
                 },
             });
         }
-        self.resolve(path, true)
+        if let Some(hit) = self.stats.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return hit;
+        }
+        let result = self.resolve(path, true);
+        if let Ok(mut m) = self.stats.lock() {
+            m.insert(path.to_path_buf(), result.clone());
+        }
+        result
     }
 
     /// Entries of a directory (symlinks in the directory's own path followed;

@@ -4,6 +4,8 @@
 //! vhost inherits what the main server sets and overrides it; certificate
 //! lists add up, `cfgMergeArray`).
 
+use std::collections::HashMap;
+
 use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::server_hostname;
 
@@ -126,7 +128,7 @@ pub fn parse_protocols<'a>(
 
 /// A server as mod_ssl configures it: the main server or one
 /// `<VirtualHost>`, with the server-level directives that apply to it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TlsServer {
     /// The `<VirtualHost>` section, or `None` for the main server.
     pub vhost: Option<NodeId>,
@@ -177,9 +179,12 @@ pub fn tls_servers(config: &Config) -> Vec<TlsServer> {
         directives: Vec::new(),
     };
     let mut vhosts: Vec<TlsServer> = Vec::new();
-    for id in config.walk_effective() {
+    // Where each vhost sits in `vhosts` (no linear search per directive).
+    let mut slot_of: HashMap<NodeId, usize> = HashMap::new();
+    for &id in config.walk_effective() {
         let node = config.node(id);
         if node.is_section() && node.is("VirtualHost") && config.enclosing_section(id).is_none() {
+            slot_of.insert(id, vhosts.len());
             vhosts.push(TlsServer {
                 vhost: Some(id),
                 directives: Vec::new(),
@@ -198,8 +203,8 @@ pub fn tls_servers(config: &Config) -> Vec<TlsServer> {
         match config.enclosing_section(id) {
             None => main.directives.push(id),
             Some(section) => {
-                if let Some(v) = vhosts.iter_mut().find(|v| v.vhost == Some(section)) {
-                    v.directives.push(id);
+                if let Some(&slot) = slot_of.get(&section) {
+                    vhosts[slot].directives.push(id);
                 }
             }
         }

@@ -93,7 +93,7 @@ pub fn overrides_for(config: &Config, dir: &str) -> Overrides {
     let target = components(dir);
     // (components matched, order) of the deciding section, and its result.
     let mut best: Option<(usize, usize, Overrides)> = None;
-    for (order, id) in config.walk_effective().into_iter().enumerate() {
+    for (order, id) in config.walk_effective().iter().copied().enumerate() {
         let node = config.node(id);
         if !(node.is_section() && node.is("Directory")) || node.args.len() != 1 {
             continue;

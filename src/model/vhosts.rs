@@ -303,7 +303,7 @@ impl VhostMap {
     /// Builds the map from the active configuration.
     pub fn build(config: &Config) -> VhostMap {
         let mut map = VhostMap::default();
-        for id in config.walk_effective() {
+        for &id in config.walk_effective() {
             let node = config.node(id);
             if node.is_section() && node.is("VirtualHost") {
                 map.vhosts.push(vhost_of(config, id));

@@ -25,10 +25,11 @@
 //!       "httpd": {"message": "ServerName takes one argument, …", "file": "/etc/apache2/sites-enabled/shop.conf", "line": 3},
 //!       "chain": [{"file": "etc/apache2/apache2.conf", "line": 225, "kind": "include"}],
 //!       "related": [{"file": "…", "line": 1, "column": 1, "end_line": 1, "end_column": 9, "span": [0, 8], "message": "was here"}],
-//!       "diff": null
+//!       "diff": null,
+//!       "baseline_state": "new"
 //!     }
 //!   ],
-//!   "summary": {"errors": 1, "warnings": 0, "infos": 0, "latent": 0, "exit_code": 1}
+//!   "summary": {"errors": 1, "warnings": 0, "infos": 0, "latent": 0, "unchanged_not_shown": 0, "exit_code": 1}
 //! }
 //! ```
 //!
@@ -39,11 +40,15 @@
 //!   `incomplete` (apachelint could not check everything: exit code 2).
 //! - `httpd` is what `apache2 -t` would print and where, or `null` when httpd
 //!   accepts the configuration.
+//! - `baseline_state` is `new` or `unchanged` (the known-good configuration
+//!   had the same finding) when checked against a baseline, else `null`.
+//!   Unchanged findings are left out unless `--all-findings` is given;
+//!   `summary.unchanged_not_shown` counts them.
 //! - New fields may be added within version 1; none is removed or renamed.
 
 use serde_json::{Value, json};
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{BaselineState, Finding, Severity};
 use crate::source::{SourceSet, Span};
 
 /// Position fields of a span.
@@ -113,11 +118,21 @@ pub fn finding_json(f: &Finding, set: &SourceSet) -> Value {
         ),
     );
     m.insert("diff".into(), json!(f.diff));
+    m.insert(
+        "baseline_state".into(),
+        json!(f.baseline_state.map(BaselineState::as_str)),
+    );
     Value::Object(m)
 }
 
 /// The whole report.
-pub fn report(findings: &[Finding], set: &SourceSet, root: &str, exit_code: u8) -> Value {
+pub fn report(
+    findings: &[Finding],
+    set: &SourceSet,
+    root: &str,
+    exit_code: u8,
+    unchanged_not_shown: usize,
+) -> Value {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let status = match exit_code {
         0 => "ok",
@@ -135,6 +150,7 @@ pub fn report(findings: &[Finding], set: &SourceSet, root: &str, exit_code: u8) 
             "warnings": count(Severity::Warning),
             "infos": count(Severity::Info),
             "latent": findings.iter().filter(|f| f.latent).count(),
+            "unchanged_not_shown": unchanged_not_shown,
             "exit_code": exit_code,
         },
     })

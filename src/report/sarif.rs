@@ -109,7 +109,7 @@ pub fn report(findings: &[Finding], set: &SourceSet) -> Value {
                 text.push_str("\nhelp: ");
                 text.push_str(h);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule.code,
                 "ruleIndex": rule_index,
                 "level": level(f.severity),
@@ -118,7 +118,11 @@ pub fn report(findings: &[Finding], set: &SourceSet) -> Value {
                 "relatedLocations": related,
                 "partialFingerprints": {"apachelint/v1": fingerprint},
                 "properties": {"latent": f.latent, "stage": f.stage},
-            })
+            });
+            if let Some(state) = f.baseline_state {
+                result["baselineState"] = json!(state.as_str());
+            }
+            result
         })
         .collect();
     json!({

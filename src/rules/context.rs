@@ -8,15 +8,18 @@
 //! application fills through the one I/O edge.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::diff::Change;
 use crate::finding::{Finding, HttpdEcho, HttpdPhase, Stage};
 use crate::load::render::httpd_file_name;
 use crate::load::tree::{Config, Node, NodeId, NodeKind};
+use crate::model::mod_ssl::{TlsServer, tls_servers};
 use crate::model::registry::{
     self, ACCESS_CONF, OR_ALL, OR_AUTHCFG, OR_LIMIT, PROXY_CONF, RSRC_CONF,
 };
 use crate::model::vhosts::VhostMap;
+use crate::rules::validity::tls::{TlsStartup, tls_startup};
 use crate::source::Span;
 
 use super::RuleMeta;
@@ -125,8 +128,18 @@ pub struct Context<'a> {
     /// `.htaccess` files under the candidate's served directories.
     pub htaccess: &'a [HtaccessFile],
     index: &'a NodeIndex,
+    shared: &'a Shared,
     rule: &'static RuleMeta,
     findings: Vec<Finding>,
+}
+
+/// Analyses several rules need, computed once per check by the first rule
+/// that asks (rules run in parallel; the others wait for it) — a 10,000-site
+/// configuration must not be walked, or its certificates read, once per rule.
+#[derive(Default)]
+pub struct Shared {
+    tls_servers: OnceLock<Vec<TlsServer>>,
+    tls_startup: OnceLock<Vec<TlsStartup>>,
 }
 
 /// Nodes by lowercased directive name (sections as `<name`), all of them —
@@ -180,6 +193,7 @@ impl<'a> Context<'a> {
         vhosts: &'a VhostMap,
         facts: &'a dyn TargetFacts,
         index: &'a NodeIndex,
+        shared: &'a Shared,
         rule: &'static RuleMeta,
     ) -> Self {
         Context {
@@ -190,9 +204,24 @@ impl<'a> Context<'a> {
             changes: &[],
             htaccess: &[],
             index,
+            shared,
             rule,
             findings: Vec::new(),
         }
+    }
+
+    /// The main server and every active `<VirtualHost>` with their TLS
+    /// directives ([`tls_servers`]).
+    pub fn tls_servers(&self) -> &'a [TlsServer] {
+        self.shared
+            .tls_servers
+            .get_or_init(|| tls_servers(self.config))
+    }
+
+    /// The servers mod_ssl initialises at start-up, each with its first
+    /// failing certificate/key pair ([`tls_startup`]).
+    pub(crate) fn tls_startup(&self) -> &'a [TlsStartup] {
+        self.shared.tls_startup.get_or_init(|| tls_startup(self))
     }
 
     /// Adds the `.htaccess` files found in the candidate's tree.

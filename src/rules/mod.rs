@@ -16,6 +16,7 @@ pub mod hygiene;
 pub mod load;
 pub mod registry;
 pub mod security;
+pub mod selection;
 pub mod syntax;
 pub mod validity;
 

@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::load::tree::{Config, NodeId};
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{
+use super::perdir::{changed_sites, 
     Side, aliases, document_root, is_within, listing, normalize_path, plain_alias, sides, site_url,
     sites,
 };
@@ -117,7 +117,7 @@ impl Rule for DocumentrootChanged {
         let all_sites = sites(&old, &new);
         type Key = (Verdict, Option<NodeId>, Option<NodeId>);
         let mut groups: BTreeMap<Key, Vec<Moved>> = BTreeMap::new();
-        for site in &all_sites {
+        for site in &changed_sites(&old, &new) {
             let (old_root, old_node) = document_root(&old, site.old);
             let (new_root, new_node) = document_root(&new, site.new);
             let mut changes = Vec::new();

@@ -47,7 +47,8 @@ pub struct IncludeSetChanged;
 fn includes(config: &Config) -> Vec<(String, NodeId)> {
     config
         .walk_effective()
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&id| {
             let n = config.node(id);
             n.is_directive() && (n.is("Include") || n.is("IncludeOptional"))

@@ -6,8 +6,8 @@ use crate::finding::Severity;
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
-use super::perdir::{
-    Side, direct_directives, last_directive, listing, normalize_path, sides, site_url, sites,
+use super::perdir::{changed_sites, 
+    Side, direct_directives, last_directive, listing, normalize_path, sides, site_url,
 };
 
 crate::declare_rule! {
@@ -166,7 +166,7 @@ impl Rule for LoggingRemoved {
         type Key = (Kind, Option<NodeId>, Option<NodeId>);
         // (kind, candidate line, known-good line) → (sites, what was lost)
         let mut groups: BTreeMap<Key, (Vec<String>, Vec<String>)> = BTreeMap::new();
-        for site in sites(&old, &new) {
+        for site in changed_sites(&old, &new) {
             let url = site_url(&new, site.new, "");
             let before = access_logs(&old, site.old);
             let after = access_logs(&new, site.new);

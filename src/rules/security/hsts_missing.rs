@@ -1,8 +1,10 @@
 //! `AL307` hsts-missing.
 
+use std::collections::HashSet;
+
 use crate::finding::Severity;
 use crate::load::tree::NodeId;
-use crate::model::mod_ssl::{tls_servers, vhost_id};
+use crate::model::mod_ssl::vhost_id;
 use crate::rules::context::{Context, Rule};
 
 crate::declare_rule! {
@@ -96,23 +98,25 @@ impl Rule for HstsMissing {
                 f.help = Some("write `Header always set Strict-Transport-Security …`".to_string());
             }
         }
-        for server in tls_servers(ctx.config) {
+        // The servers the headers are set in (`None`: the main server,
+        // which every vhost inherits).
+        let with_header: HashSet<Option<NodeId>> = headers
+            .iter()
+            .map(|(h, _)| ctx.config.enclosing_vhost(*h))
+            .collect();
+        for server in ctx.tls_servers() {
             let config = ctx.config;
             let Some(engine) = server.engine_on(config) else {
                 continue;
             };
-            let covered = headers.iter().any(|(h, _)| {
-                let vhost = config.enclosing_vhost(*h);
-                vhost.is_none() || vhost == server.vhost
-            });
-            if covered {
+            if with_header.contains(&None) || with_header.contains(&server.vhost) {
                 continue;
             }
             let (node, span) = match server.vhost {
                 Some(v) => (v, config.node(v).name_span),
                 None => (engine, config.node(engine).arg_span(0)),
             };
-            let id = vhost_id(config, &server);
+            let id = vhost_id(config, server);
             let f = ctx.report(
                 node,
                 span,

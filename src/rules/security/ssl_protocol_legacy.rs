@@ -2,7 +2,7 @@
 
 use crate::finding::Severity;
 use crate::load::tree::{Config, NodeId};
-use crate::model::mod_ssl::{Protocols, TlsServer, parse_protocols, tls_servers};
+use crate::model::mod_ssl::{Protocols, TlsServer, parse_protocols};
 use crate::model::openssl_ciphers::{self, Universe};
 use crate::rules::context::{Context, Rule};
 use crate::rules::validity::tls::directives_named;
@@ -58,7 +58,7 @@ impl Rule for SslProtocolLegacy {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let servers = tls_servers(ctx.config);
+        let servers = ctx.tls_servers();
         for directive in ["SSLProtocol", "SSLProxyProtocol"] {
             for id in directives_named(ctx, directive) {
                 let node = ctx.node(id);
@@ -105,7 +105,7 @@ impl Rule for SslProtocolLegacy {
         }
         // Unset SSLProtocol (mod_ssl's default enables TLSv1 and TLSv1.1)
         // with a cipher string that lets OpenSSL accept them.
-        for server in &servers {
+        for server in servers {
             let config = ctx.config;
             if server.engine_on(config).is_none() || server.last(config, "SSLProtocol").is_some() {
                 continue;

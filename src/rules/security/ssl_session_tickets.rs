@@ -1,6 +1,6 @@
 //! `AL305` ssl-session-tickets.
 
-use crate::model::mod_ssl::{tls_servers, vhost_id};
+use crate::model::mod_ssl::vhost_id;
 use crate::rules::context::{Context, Rule};
 
 crate::declare_rule! {
@@ -46,7 +46,7 @@ impl Rule for SslSessionTickets {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for server in tls_servers(ctx.config) {
+        for server in ctx.tls_servers() {
             let config = ctx.config;
             let Some(engine) = server.engine_on(config) else {
                 continue;
@@ -63,7 +63,7 @@ impl Rule for SslSessionTickets {
             }
             let at = tickets.unwrap_or(engine);
             let span = config.node(at).arg_span(0);
-            let id = vhost_id(config, &server);
+            let id = vhost_id(config, server);
             let f = ctx.report(at, span, format!("TLS session tickets are on for {id}"));
             f.help = Some("add `SSLSessionTickets off` (Mozilla's recommendation)".to_string());
         }

@@ -1,26 +1,29 @@
 //! `AL121` loadmodule-file-missing.
 
 use crate::finding::HttpdPhase;
+use crate::load::tree::NodeId;
 use crate::model::registry;
 use crate::rules::context::{Context, Rule};
 
 use super::checked_nodes::printed_in;
-use super::module_loads::{LoadOutcome, module_loads};
+use super::module_loads::{LoadOutcome, library_loads, module_loads};
 use super::target_paths::{holder_is_seen, literal_variable};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a `LoadModule` whose shared object does not exist on the target (relative paths
-    /// are taken relative to the ServerRoot in force at that line). A file is judged missing
-    /// only when apachelint sees the directory that should hold it (a configuration checkout
-    /// rarely holds the module directory); a path still holding an undefined `${VAR}` always
-    /// is.
+    /// Reports a `LoadModule` whose shared object does not exist on the target, and the first
+    /// missing library of a `LoadFile` line (relative paths are taken relative to the ServerRoot
+    /// in force at that line). A file is judged missing only when apachelint sees the directory
+    /// that should hold it (a configuration checkout rarely holds the module directory); a path
+    /// still holding an undefined `${VAR}` always is. A bare file name (`LoadFile libxml2.so.2`)
+    /// is left alone: httpd then asks the dynamic linker, which searches the system's library
+    /// path.
     ///
     /// ## Why is this risky?
     /// httpd refuses to start while reading the file (`Cannot load … into server: …: cannot open
     /// shared object file: No such file or directory`). A module package upgraded or removed
-    /// (PHP 8.1 replaced by 8.2), or a path copied from another distribution, takes the whole
-    /// server down.
+    /// (PHP 8.1 replaced by 8.2), a library's soname bumped by a distribution upgrade, or a path
+    /// copied from another distribution, takes the whole server down.
     ///
     /// ## Example
     /// ```apache
@@ -35,6 +38,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://httpd.apache.org/docs/2.4/mod/mod_so.html#loadmodule>
+    /// - <https://httpd.apache.org/docs/2.4/mod/mod_so.html#loadfile>
     pub LOADMODULE_FILE_MISSING = {
         code: "AL121",
         name: "loadmodule-file-missing",
@@ -56,20 +60,47 @@ impl Rule for LoadModuleFileMissing {
             let LoadOutcome::Opens { path: Some(path) } = &load.outcome else {
                 continue;
             };
-            let Some(reason) = open_failure(ctx, path) else {
+            if let Some(reason) = open_failure(ctx, path) {
+                let help = module_help(&load.identifier, path);
+                report(ctx, load.node, 1, &load.file, path, reason, help);
+            }
+        }
+        // The ITERATE handler stops at the first library it cannot load.
+        let mut refused = Vec::new();
+        for load in library_loads(ctx) {
+            if refused.contains(&load.node) {
                 continue;
-            };
-            let span = ctx.node(load.node).arg_span(1);
-            let f = ctx.httpd_error(
-                load.node,
-                span,
-                format!("Cannot load {} into server: {path}: {reason}", load.file),
-            );
-            printed_in(f, HttpdPhase::Read);
-            f.primary_label = Some("no such shared object on the target".to_string());
-            f.help = Some(help(&load.identifier, path));
+            }
+            if let Some(reason) = open_failure(ctx, &load.path) {
+                refused.push(load.node);
+                let help = library_help(&load.path);
+                report(
+                    ctx, load.node, load.index, &load.file, &load.path, reason, help,
+                );
+            }
         }
     }
+}
+
+/// httpd's refusal of the shared object named by word `index` of `node`.
+fn report(
+    ctx: &mut Context<'_>,
+    node: NodeId,
+    index: usize,
+    file: &str,
+    path: &str,
+    reason: &str,
+    help: String,
+) {
+    let span = ctx.node(node).arg_span(index);
+    let f = ctx.httpd_error(
+        node,
+        span,
+        format!("Cannot load {file} into server: {path}: {reason}"),
+    );
+    printed_in(f, HttpdPhase::Read);
+    f.primary_label = Some("no such shared object on the target".to_string());
+    f.help = Some(help);
 }
 
 /// The dynamic linker's complaint about `path`, when it cannot be opened.
@@ -87,9 +118,22 @@ pub(crate) fn open_failure(ctx: &Context<'_>, path: &str) -> Option<&'static str
     }
 }
 
-fn help(identifier: &str, path: &str) -> String {
-    if let Some(var) = literal_variable(path) {
-        return format!("{var} is not defined, so the path keeps it literally");
+/// A path that keeps an undefined `${VAR}`: what to say about it.
+fn undefined_variable_help(path: &str) -> Option<String> {
+    literal_variable(path)
+        .map(|var| format!("{var} is not defined, so the path keeps it literally"))
+}
+
+fn library_help(path: &str) -> String {
+    undefined_variable_help(path).unwrap_or_else(|| {
+        "install the package that ships this library, or name the file it has on the target"
+            .to_string()
+    })
+}
+
+fn module_help(identifier: &str, path: &str) -> String {
+    if let Some(help) = undefined_variable_help(path) {
+        return help;
     }
     match registry::module_by_identifier(identifier) {
         Some(m) => match (m.so_file, m.debian_load_name) {

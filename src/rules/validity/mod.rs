@@ -43,6 +43,7 @@ mod methods;
 mod module_loads;
 mod mpm_count;
 mod mpm_limit_clamped;
+mod mutex_invalid;
 mod numeric_value_invalid;
 mod options_invalid;
 mod proxy_definition_invalid;
@@ -106,6 +107,7 @@ mod wrong_argument_count;
 pub use alias_needs_url_path::{ALIAS_NEEDS_URL_PATH, AliasNeedsUrlPath};
 pub use allowoverride_invalid::{ALLOWOVERRIDE_INVALID, AllowOverrideInvalid};
 pub use allowoverride_useless::{ALLOWOVERRIDE_USELESS, AllowOverrideUseless};
+pub(crate) use c_numbers::timeout_parameter;
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub(crate) use directive_module_not_loaded::enable_hint;
 
@@ -135,6 +137,8 @@ pub use log_expression_invalid::{LOG_EXPRESSION_INVALID, LogExpressionInvalid};
 pub use log_level_invalid::{LOG_LEVEL_INVALID, LogLevelInvalid};
 pub use mpm_count::{MPM_COUNT, MpmCount};
 pub use mpm_limit_clamped::{MPM_LIMIT_CLAMPED, MpmLimitClamped};
+pub(crate) use mpm_limit_clamped::{MpmLimits, mpm_limits};
+pub use mutex_invalid::{MUTEX_INVALID, MutexInvalid};
 pub use numeric_value_invalid::{NUMERIC_VALUE_INVALID, NumericValueInvalid};
 pub use options_invalid::{OPTIONS_INVALID, OptionsInvalid};
 pub use proxy_definition_invalid::{PROXY_DEFINITION_INVALID, ProxyDefinitionInvalid};
@@ -156,6 +160,7 @@ pub use rewrite_map_file_missing::{REWRITE_MAP_FILE_MISSING, RewriteMapFileMissi
 pub use rewrite_map_invalid::{REWRITE_MAP_INVALID, RewriteMapInvalid};
 pub use rewrite_nocase_ignored::{REWRITE_NOCASE_IGNORED, RewriteNocaseIgnored};
 pub use rewrite_option_invalid::{REWRITE_OPTION_INVALID, RewriteOptionInvalid};
+pub(crate) use rewrite_syntax::parse_arg_line;
 pub use rewritecond_expression_invalid::{
     REWRITECOND_EXPRESSION_INVALID, RewriteCondExpressionInvalid,
 };

@@ -3,12 +3,15 @@
 //! skipped with a warning, a module compiled into the binary is refused,
 //! and only then is the shared object opened and the module symbol looked
 //! up. The `LoadModule` rules (`AL120`–`AL123`) each report one outcome.
+//! `LoadFile` opens its libraries the same way (`dso_load`), one after the
+//! other.
 
 use std::collections::HashMap;
 
 use crate::load::tree::NodeId;
 use crate::rules::context::Context;
 
+use super::checked_nodes::iterated_words;
 use super::has_unsubstituted;
 use super::target_paths::{server_root_relative, server_root_when_read};
 
@@ -65,12 +68,9 @@ pub(crate) fn module_loads(ctx: &Context<'_>) -> Vec<ModuleLoad> {
             if node.active {
                 first_load.insert(identifier.clone(), id);
             }
-            let path = file
-                .contains('/')
-                .then(|| server_root_when_read(ctx, id))
-                .flatten()
-                .map(|root| server_root_relative(&root, &file));
-            LoadOutcome::Opens { path }
+            LoadOutcome::Opens {
+                path: shared_object_path(ctx, id, &file),
+            }
         };
         out.push(ModuleLoad {
             node: id,
@@ -80,6 +80,53 @@ pub(crate) fn module_loads(ctx: &Context<'_>) -> Vec<ModuleLoad> {
         });
     }
     out
+}
+
+/// One library of a `LoadFile` line that httpd opens at a known path.
+pub(crate) struct LibraryLoad {
+    pub node: NodeId,
+    /// Which word of the line names it.
+    pub index: usize,
+    /// The library as written.
+    pub file: String,
+    /// The absolute path httpd opens.
+    pub path: String,
+}
+
+/// The libraries of every `LoadFile` line, in reading order, as its
+/// ITERATE handler takes them: word by word up to the first empty one.
+/// Bare names (and paths under an unknown ServerRoot) are left out.
+pub(crate) fn library_loads(ctx: &Context<'_>) -> Vec<LibraryLoad> {
+    let mut out = Vec::new();
+    for &id in ctx.named("LoadFile") {
+        let node = ctx.node(id);
+        if !node.is_directive() || (!node.active && has_unsubstituted(node)) {
+            continue;
+        }
+        for (index, file) in iterated_words(node.arg_values()) {
+            if let Some(path) = shared_object_path(ctx, id, file) {
+                out.push(LibraryLoad {
+                    node: id,
+                    index,
+                    file: file.to_string(),
+                    path,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The absolute path `dso_load` opens for `file` written at `id`: relative
+/// to the ServerRoot in force when the line is read. `None` for a bare file
+/// name — when that path fails httpd asks the dynamic linker, whose search
+/// path apachelint does not know — or when that ServerRoot is unknown.
+fn shared_object_path(ctx: &Context<'_>, id: NodeId, file: &str) -> Option<String> {
+    if !file.contains('/') {
+        return None;
+    }
+    let root = server_root_when_read(ctx, id)?;
+    Some(server_root_relative(&root, file))
 }
 
 /// The `LoadModule` name httpd refuses for a built-in module: only modules

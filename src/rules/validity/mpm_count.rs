@@ -1,7 +1,7 @@
 //! `AL124` mpm-count.
 
 use crate::finding::{HttpdPhase, Label};
-use crate::load::tree::NodeId;
+use crate::load::tree::{Config, NodeId};
 use crate::model::registry::{self, Mpm};
 use crate::report::httpd::PROGRAM;
 use crate::rules::context::{Context, Rule};
@@ -49,10 +49,10 @@ const MPM_MODULES: [(&str, Mpm); 3] = [
     ("mpm_worker_module", Mpm::Worker),
 ];
 
-/// The MPMs the configuration loads, in loading order, with their
+/// The MPMs a configuration loads, in loading order, with their
 /// `LoadModule` line (`None`: compiled in).
-pub(crate) fn loaded_mpms(ctx: &Context<'_>) -> Vec<(Mpm, Option<NodeId>)> {
-    ctx.config
+pub(crate) fn loaded_mpms(config: &Config) -> Vec<(Mpm, Option<NodeId>)> {
+    config
         .modules
         .iter()
         .filter_map(|m| {
@@ -72,7 +72,7 @@ impl Rule for MpmCount {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let mpms = loaded_mpms(ctx);
+        let mpms = loaded_mpms(ctx.config);
         match mpms.as_slice() {
             [] => report_no_mpm(ctx),
             [_] => {}

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::finding::{Label, Stage};
-use crate::load::tree::NodeId;
+use crate::load::tree::{Config, NodeId};
 use crate::model::registry::Mpm;
 use crate::rules::context::{Context, Rule};
 
@@ -101,7 +101,13 @@ struct Settings {
 }
 
 impl Settings {
-    fn read(ctx: &Context<'_>, names: &[&'static str]) -> Settings {
+    /// The main server's values of `names` (`named` lists a
+    /// configuration's nodes by directive name).
+    fn read<'n>(
+        config: &Config,
+        named: &impl Fn(&str) -> &'n [NodeId],
+        names: &[&'static str],
+    ) -> Settings {
         let mut lines = HashMap::new();
         for &name in names {
             // MaxClients is the old name of MaxRequestWorkers: one variable.
@@ -112,14 +118,14 @@ impl Settings {
             };
             let last = spellings
                 .iter()
-                .flat_map(|spelling| ctx.named(spelling).iter().copied())
+                .flat_map(|spelling| named(spelling).iter().copied())
                 .filter(|&id| {
-                    let node = ctx.node(id);
-                    node.active && node.is_directive() && ctx.parent_section(id).is_none()
+                    let node = config.node(id);
+                    node.active && node.is_directive() && config.enclosing_section(id).is_none()
                 })
                 .max();
             if let Some(id) = last {
-                lines.insert(name, (atoi(ctx.node(id).arg(0).unwrap_or("")), id));
+                lines.insert(name, (atoi(config.node(id).arg(0).unwrap_or("")), id));
             }
         }
         Settings { lines }
@@ -132,9 +138,50 @@ impl Settings {
 
 /// One warning: httpd's text and the directives that cause it, the first one
 /// set being where the finding points.
-struct Clamp {
-    message: String,
-    causes: &'static [&'static str],
+pub(crate) struct Clamp {
+    pub message: String,
+    pub causes: &'static [&'static str],
+}
+
+/// What the loaded MPM makes of a configuration's settings: the values
+/// read, httpd's clamp warnings, and the `MaxRequestWorkers` it runs with
+/// (how many requests it serves at once).
+pub(crate) struct MpmLimits {
+    pub mpm: Mpm,
+    settings: Settings,
+    pub clamps: Vec<Clamp>,
+    pub max_workers: i32,
+}
+
+impl MpmLimits {
+    /// The directive that sets `name` (`MaxRequestWorkers` covers
+    /// `MaxClients`), if any.
+    pub fn directive(&self, name: &str) -> Option<NodeId> {
+        self.settings.lines.get(name).map(|&(_, id)| id)
+    }
+}
+
+/// The limits of a configuration's one MPM (`None` with no or several
+/// MPMs, or one that is not Debian's); `named` lists its nodes by name.
+pub(crate) fn mpm_limits<'n>(
+    config: &Config,
+    named: impl Fn(&str) -> &'n [NodeId],
+) -> Option<MpmLimits> {
+    let [(mpm, _)] = loaded_mpms(config)[..] else {
+        return None;
+    };
+    let (settings, clamps, max_workers) = match mpm {
+        Mpm::Event => threaded(config, &named, &EVENT),
+        Mpm::Worker => threaded(config, &named, &WORKER),
+        Mpm::Prefork => prefork(config, &named),
+        _ => return None,
+    };
+    Some(MpmLimits {
+        mpm,
+        settings,
+        clamps,
+        max_workers,
+    })
 }
 
 pub struct MpmLimitClamped;
@@ -145,14 +192,14 @@ impl Rule for MpmLimitClamped {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let [(mpm, _)] = loaded_mpms(ctx)[..] else {
+        let Some(MpmLimits {
+            mpm,
+            settings,
+            clamps,
+            ..
+        }) = mpm_limits(ctx.config, |name| ctx.named(name))
+        else {
             return;
-        };
-        let (settings, clamps) = match mpm {
-            Mpm::Event => threaded(ctx, &EVENT),
-            Mpm::Worker => threaded(ctx, &WORKER),
-            Mpm::Prefork => prefork(ctx),
-            _ => return,
         };
         let after_the_walk = NodeId(ctx.config.nodes.len().saturating_sub(1) as u32);
         for clamp in clamps {
@@ -183,9 +230,14 @@ impl Rule for MpmLimitClamped {
 }
 
 /// `event_check_config` / `worker_check_config`.
-fn threaded(ctx: &Context<'_>, limits: &ThreadedMpm) -> (Settings, Vec<Clamp>) {
+fn threaded<'n>(
+    config: &Config,
+    named: &impl Fn(&str) -> &'n [NodeId],
+    limits: &ThreadedMpm,
+) -> (Settings, Vec<Clamp>, i32) {
     let s = Settings::read(
-        ctx,
+        config,
+        named,
         &[
             "ServerLimit",
             "ThreadLimit",
@@ -302,6 +354,7 @@ fn threaded(ctx: &Context<'_>, limits: &ThreadedMpm) -> (Settings, Vec<Clamp>) {
                 "ThreadLimit",
             ],
         );
+        max_workers = server_limit.wrapping_mul(threads_per_child);
     }
     let start = s.value("StartServers", THREADED_DEFAULT_START);
     if start < 1 {
@@ -323,13 +376,17 @@ fn threaded(ctx: &Context<'_>, limits: &ThreadedMpm) -> (Settings, Vec<Clamp>) {
             &["MinSpareThreads"],
         );
     }
-    (s, out)
+    (s, out, max_workers)
 }
 
 /// `prefork_check_config`.
-fn prefork(ctx: &Context<'_>) -> (Settings, Vec<Clamp>) {
+fn prefork<'n>(
+    config: &Config,
+    named: &impl Fn(&str) -> &'n [NodeId],
+) -> (Settings, Vec<Clamp>, i32) {
     let s = Settings::read(
-        ctx,
+        config,
+        named,
         &[
             "ServerLimit",
             "MaxRequestWorkers",
@@ -358,7 +415,7 @@ fn prefork(ctx: &Context<'_>) -> (Settings, Vec<Clamp>) {
         );
         server_limit = 1;
     }
-    let daemons_limit = s.value("MaxRequestWorkers", PREFORK_DEFAULT_SERVER_LIMIT);
+    let mut daemons_limit = s.value("MaxRequestWorkers", PREFORK_DEFAULT_SERVER_LIMIT);
     if daemons_limit > server_limit {
         push(
             format!(
@@ -366,6 +423,7 @@ fn prefork(ctx: &Context<'_>) -> (Settings, Vec<Clamp>) {
             ),
             &["MaxRequestWorkers", "ServerLimit"],
         );
+        daemons_limit = server_limit;
     } else if daemons_limit < 1 {
         push(
             format!(
@@ -373,6 +431,7 @@ fn prefork(ctx: &Context<'_>) -> (Settings, Vec<Clamp>) {
             ),
             &["MaxRequestWorkers"],
         );
+        daemons_limit = 1;
     }
     let start = s.value("StartServers", PREFORK_DEFAULT_START);
     if start < 1 {
@@ -390,5 +449,5 @@ fn prefork(ctx: &Context<'_>) -> (Settings, Vec<Clamp>) {
             &["MinSpareServers"],
         );
     }
-    (s, out)
+    (s, out, daemons_limit)
 }

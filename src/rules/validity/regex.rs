@@ -13,6 +13,9 @@
 //! `(?<a>x)|(?<a>y)` fails where httpd accepts it), so the pattern is handed
 //! to `pcre2_compile` directly.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use pcre2_sys::{
     PCRE2_CASELESS, PCRE2_DOLLAR_ENDONLY, PCRE2_DOTALL, PCRE2_DUPNAMES, pcre2_code_free_8,
     pcre2_compile_8, pcre2_get_error_message_8,
@@ -38,7 +41,23 @@ impl RegexError {
 }
 
 /// Compiles `pattern` as `ap_regcomp` does (`icase` for `AP_REG_ICASE`).
+/// Verdicts are remembered for the run: thousands of vhosts repeat the same
+/// rewrite patterns.
 pub fn compile_like_httpd(pattern: &str, icase: bool) -> Result<(), RegexError> {
+    type Verdicts = HashMap<(String, bool), Result<(), RegexError>>;
+    static VERDICTS: LazyLock<Mutex<Verdicts>> = LazyLock::new(Mutex::default);
+    let key = (pattern.to_string(), icase);
+    if let Some(known) = VERDICTS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return known;
+    }
+    let verdict = compile_uncached(pattern, icase);
+    if let Ok(mut known) = VERDICTS.lock() {
+        known.insert(key, verdict.clone());
+    }
+    verdict
+}
+
+fn compile_uncached(pattern: &str, icase: bool) -> Result<(), RegexError> {
     let bytes = pattern.as_bytes();
     let bytes = bytes
         .iter()

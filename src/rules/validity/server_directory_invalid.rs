@@ -5,7 +5,8 @@ use crate::rules::context::{Context, Rule};
 
 use super::checked_nodes::{nodes_to_check, printed_in};
 use super::target_paths::{
-    is_directory, literal_variable, server_root_relative, server_root_when_read,
+    created_by_apache2ctl, is_directory, literal_variable, server_root_relative,
+    server_root_when_read,
 };
 
 crate::declare_rule! {
@@ -83,20 +84,6 @@ const DIRECTORIES: [(&str, Base, Refusal); 3] = [
         "ChrootDir must be a valid directory".to_string()
     }),
 ];
-
-/// Debian's `apache2ctl` (which the service uses) creates `APACHE_RUN_DIR`
-/// and `APACHE_LOCK_DIR` from `envvars` before every run: those need not
-/// exist beforehand.
-fn created_by_apache2ctl(ctx: &Context<'_>, path: &str) -> bool {
-    let env = ctx.config.vars.env();
-    ["APACHE_RUN_DIR", "APACHE_LOCK_DIR"]
-        .iter()
-        .filter_map(|name| env.get(*name))
-        .any(|dir| {
-            server_root_relative(&ctx.config.server_root, dir).trim_end_matches('/')
-                == path.trim_end_matches('/')
-        })
-}
 
 pub struct ServerDirectoryInvalid;
 

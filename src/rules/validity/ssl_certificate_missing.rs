@@ -3,7 +3,7 @@
 use crate::model::mod_ssl::vhost_id;
 use crate::rules::context::{Context, Rule};
 
-use super::tls::{startup_failure, tls_enabled_servers};
+use super::tls::startup_failure;
 
 crate::declare_rule! {
     /// ## What it does
@@ -57,7 +57,8 @@ impl Rule for SslCertificateMissing {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for server in tls_enabled_servers(ctx) {
+        for startup in ctx.tls_startup() {
+            let server = &startup.server;
             let config = ctx.config;
             let has_certificate = server.all(config, "SSLCertificateFile").next().is_some()
                 || server.all(config, "SSLOpenSSLConfCmd").any(|id| {
@@ -72,7 +73,7 @@ impl Rule for SslCertificateMissing {
             if has_certificate {
                 continue;
             }
-            let id = vhost_id(config, &server);
+            let id = vhost_id(config, server);
             let own_engine = config.enclosing_section(engine) == server.vhost;
             let (node, span) = match server.vhost {
                 Some(v) if !own_engine => (v, config.node(v).name_span),

@@ -4,7 +4,7 @@ use crate::load::tree::NodeId;
 use crate::model::openssl_ciphers::{self, Universe};
 use crate::rules::context::{Context, Rule};
 
-use super::tls::{startup_failure, tls_enabled_servers};
+use super::tls::startup_failure;
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,7 +52,8 @@ impl Rule for SslCipherSuiteMatchesNothing {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for server in tls_enabled_servers(ctx) {
+        for startup in ctx.tls_startup() {
+            let server = &startup.server;
             let suites: Vec<NodeId> = server.all(ctx.config, "SSLCipherSuite").collect();
             let form = |id: &NodeId, protocol: &str| {
                 let args: Vec<&str> = ctx.node(*id).arg_values().collect();

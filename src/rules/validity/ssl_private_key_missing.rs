@@ -3,7 +3,7 @@
 use crate::model::mod_ssl::vhost_id;
 use crate::rules::context::{Context, Rule};
 
-use super::tls::{PairFailure, first_pair_failure, startup_failure, tls_enabled_servers};
+use super::tls::{PairFailure, startup_failure};
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,12 +48,13 @@ impl Rule for SslPrivateKeyMissing {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for server in tls_enabled_servers(ctx) {
-            let Some((pair, PairFailure::NoKey)) = first_pair_failure(ctx, &server) else {
+        for startup in ctx.tls_startup() {
+            let server = &startup.server;
+            let Some((pair, PairFailure::NoKey)) = &startup.failure else {
                 continue;
             };
             let config = ctx.config;
-            let key_id = format!("{}:{}", vhost_id(config, &server), pair.index);
+            let key_id = format!("{}:{}", vhost_id(config, server), pair.index);
             let node = pair.key.unwrap_or(pair.cert);
             let span = config.node(node).arg_span(0);
             let f = ctx.report(

@@ -2,7 +2,7 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::tls::{startup_failure, tls_enabled_servers};
+use super::tls::startup_failure;
 
 crate::declare_rule! {
     /// ## What it does
@@ -58,7 +58,8 @@ impl Rule for SslStaplingWithoutCache {
         if has_cache {
             return;
         }
-        for server in tls_enabled_servers(ctx) {
+        for startup in ctx.tls_startup() {
+            let server = &startup.server;
             let Some(stapling) = server.last(ctx.config, "SSLUseStapling") else {
                 continue;
             };

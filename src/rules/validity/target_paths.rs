@@ -81,6 +81,20 @@ pub(crate) fn holder_is_seen(ctx: &Context<'_>, path: &str) -> bool {
     !holder.is_empty() && ctx.facts.is_dir(holder) == Ok(true)
 }
 
+/// Debian's `apache2ctl` (which the service uses) creates `APACHE_RUN_DIR`
+/// and `APACHE_LOCK_DIR` from `envvars` before every run: those need not
+/// exist beforehand.
+pub(crate) fn created_by_apache2ctl(ctx: &Context<'_>, path: &str) -> bool {
+    let env = ctx.config.vars.env();
+    ["APACHE_RUN_DIR", "APACHE_LOCK_DIR"]
+        .iter()
+        .filter_map(|name| env.get(*name))
+        .any(|dir| {
+            server_root_relative(&ctx.config.server_root, dir).trim_end_matches('/')
+                == path.trim_end_matches('/')
+        })
+}
+
 /// The ServerRoot in force when httpd read `node` (directives that run while
 /// reading, such as `LoadModule`, resolve against it): the last active
 /// `ServerRoot` before it, or the starting root when the configuration sets

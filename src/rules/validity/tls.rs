@@ -1,9 +1,12 @@
 //! Helpers shared by the mod_ssl rules: which lines to look at, and how a
 //! start-up failure (one `apache2 -t` does not see) is reported.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use crate::finding::{Finding, Stage};
 use crate::load::tree::NodeId;
-use crate::model::mod_ssl::{TlsServer, tls_servers};
+use crate::model::mod_ssl::TlsServer;
 use crate::model::pki::{self, CertificateFile, KeyFile, KeyMatch};
 use crate::rules::context::Context;
 
@@ -58,9 +61,10 @@ pub(crate) enum PairFailure {
 /// The first certificate/key pair of a TLS server that fails at start-up
 /// (`ssl_init_server_certs` stops there), when apachelint can tell: files it
 /// cannot read, or cannot decode, end the analysis silently.
-pub(crate) fn first_pair_failure(
+fn first_pair_failure(
     ctx: &Context<'_>,
     server: &TlsServer,
+    verdicts: &PairVerdicts,
 ) -> Option<(CertificatePair, PairFailure)> {
     let config = ctx.config;
     let keys: Vec<NodeId> = server.all(config, "SSLCertificateKeyFile").collect();
@@ -78,29 +82,69 @@ pub(crate) fn first_pair_failure(
             key,
             key_path: server_root_relative(&config.server_root, key_arg),
         };
-        let cert_bytes = ctx.facts.read(&pair.cert_path).ok()??;
-        let cert_public = match pki::read_certificate(&cert_bytes) {
-            CertificateFile::NoCertificate => return Some((pair, PairFailure::NoCertificate)),
-            CertificateFile::Undecodable => return None,
-            CertificateFile::Certificate { public, .. } => public,
-        };
-        let key_bytes = ctx.facts.read(&pair.key_path).ok()??;
-        let key_public = match pki::read_private_key(&key_bytes) {
-            KeyFile::NoKey => return Some((pair, PairFailure::NoKey)),
-            KeyFile::Encrypted if builtin_pass_phrase_dialog(ctx) => {
-                return Some((pair, PairFailure::Encrypted));
-            }
-            KeyFile::Encrypted => return None,
-            KeyFile::Undecodable => return None,
-            KeyFile::Key(public) => public,
-        };
-        if let (Some(c), Some(k)) = (cert_public, key_public)
-            && pki::key_matches(&c, &k) == KeyMatch::Mismatch
-        {
-            return Some((pair, PairFailure::Mismatch));
+        match verdicts.of(ctx, &pair.cert_path, &pair.key_path) {
+            PairVerdict::Starts => {}
+            PairVerdict::Fails(failure) => return Some((pair, failure)),
+            PairVerdict::Unknown => return None,
         }
     }
     None
+}
+
+/// What mod_ssl makes of one certificate file and key file.
+#[derive(Clone, Copy)]
+enum PairVerdict {
+    Starts,
+    Fails(PairFailure),
+    /// A file apachelint cannot read or decode: it says nothing.
+    Unknown,
+}
+
+/// Pair verdicts by (certificate path, key path): thousands of vhosts often
+/// share one certificate, which is then read and decoded once.
+#[derive(Default)]
+struct PairVerdicts(Mutex<HashMap<(String, String), PairVerdict>>);
+
+impl PairVerdicts {
+    fn of(&self, ctx: &Context<'_>, cert_path: &str, key_path: &str) -> PairVerdict {
+        let key = (cert_path.to_string(), key_path.to_string());
+        if let Some(&known) = self.0.lock().ok().as_ref().and_then(|m| m.get(&key)) {
+            return known;
+        }
+        let verdict = pair_verdict(ctx, cert_path, key_path);
+        if let Ok(mut known) = self.0.lock() {
+            known.insert(key, verdict);
+        }
+        verdict
+    }
+}
+
+fn pair_verdict(ctx: &Context<'_>, cert_path: &str, key_path: &str) -> PairVerdict {
+    let Ok(Some(cert_bytes)) = ctx.facts.read(cert_path) else {
+        return PairVerdict::Unknown;
+    };
+    let cert_public = match pki::read_certificate(&cert_bytes) {
+        CertificateFile::NoCertificate => return PairVerdict::Fails(PairFailure::NoCertificate),
+        CertificateFile::Undecodable => return PairVerdict::Unknown,
+        CertificateFile::Certificate { public, .. } => public,
+    };
+    let Ok(Some(key_bytes)) = ctx.facts.read(key_path) else {
+        return PairVerdict::Unknown;
+    };
+    let key_public = match pki::read_private_key(&key_bytes) {
+        KeyFile::NoKey => return PairVerdict::Fails(PairFailure::NoKey),
+        KeyFile::Encrypted if builtin_pass_phrase_dialog(ctx) => {
+            return PairVerdict::Fails(PairFailure::Encrypted);
+        }
+        KeyFile::Encrypted | KeyFile::Undecodable => return PairVerdict::Unknown,
+        KeyFile::Key(public) => public,
+    };
+    match (cert_public, key_public) {
+        (Some(c), Some(k)) if pki::key_matches(&c, &k) == KeyMatch::Mismatch => {
+            PairVerdict::Fails(PairFailure::Mismatch)
+        }
+        _ => PairVerdict::Starts,
+    }
 }
 
 /// Whether pass phrases come from the built-in dialog (a terminal prompt):
@@ -117,10 +161,25 @@ fn builtin_pass_phrase_dialog(ctx: &Context<'_>) -> bool {
         })
 }
 
-/// The servers mod_ssl initialises at start-up: those with `SSLEngine on`.
-pub(crate) fn tls_enabled_servers(ctx: &Context<'_>) -> Vec<TlsServer> {
-    tls_servers(ctx.config)
-        .into_iter()
+/// A server mod_ssl initialises at start-up (`SSLEngine on`) and the first
+/// certificate/key pair of it that fails, when apachelint can tell.
+pub(crate) struct TlsStartup {
+    pub server: TlsServer,
+    pub failure: Option<(CertificatePair, PairFailure)>,
+}
+
+/// Every server with `SSLEngine on`, with its first failing pair; use
+/// [`Context::tls_startup`], which computes this once per check.
+pub(crate) fn tls_startup(ctx: &Context<'_>) -> Vec<TlsStartup> {
+    use rayon::prelude::*;
+    // Reading and decoding thousands of certificates and keys: in parallel.
+    let verdicts = PairVerdicts::default();
+    ctx.tls_servers()
+        .par_iter()
         .filter(|s| s.engine_on(ctx.config).is_some())
+        .map(|server| TlsStartup {
+            server: server.clone(),
+            failure: first_pair_failure(ctx, server, &verdicts),
+        })
         .collect()
 }
