@@ -1052,12 +1052,20 @@ def main():
     p = sub.add_parser("corpus-symlinks", help="print the symlinks (stored or flattened) of a corpus tree, for a recipe")
     p.add_argument("path", help="a path under the shared corpus")
     sub.add_parser("snapshot-debian", help="copy the pristine /etc/apache2 into tests/differential/debian-default")
+    p = sub.add_parser("materialise-debian", help="rebuild the committed pristine /etc/apache2 snapshot at DEST (gen_large.py's --pristine)")
+    p.add_argument("dest", help="a directory that does not exist yet")
     args = parser.parse_args()
     if args.command == "corpus-symlinks":
         print(render_json(flattened_symlinks(shared_dir() / "corpus" / args.path)), end="")
         return 0
     if args.command == "snapshot-debian":
         snapshot_debian()
+        return 0
+    if args.command == "materialise-debian":
+        dest = Path(args.dest)
+        if dest.exists():
+            raise SystemExit(f"{dest} exists; refusing to overwrite")
+        materialise_debian_default(dest)
         return 0
     handlers = {"record": cmd_record, "verify": cmd_verify, "run": cmd_run, "run-tree": cmd_run_tree,
                 "run-mutation": cmd_run_mutation}

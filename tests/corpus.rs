@@ -157,16 +157,16 @@ fn corpus_files(corpus: &Path) -> Vec<String> {
     files
 }
 
-/// The `apache2` column's verdicts: `[(run, verdict)]`, without the
-/// `neutralized:` suffix, and whether lines were neutralized.
-fn apache2_verdicts(apache2: &str) -> (Vec<(&str, &str)>, bool) {
+/// The `apache2` column's verdicts (one for both module sets, or one per set,
+/// `default:` and `all:` dropped), and whether lines were neutralized.
+fn apache2_verdicts(apache2: &str) -> (Vec<&str>, bool) {
     let (verdicts, neutralized) = match apache2.split_once(" neutralized:") {
         Some((verdicts, _)) => (verdicts, true),
         None => (apache2, false),
     };
     let runs = verdicts
         .split(' ')
-        .map(|v| v.split_once(':').unwrap_or(("both", v)))
+        .map(|v| v.split_once(':').map_or(v, |(_, verdict)| verdict))
         .collect();
     (runs, neutralized)
 }
@@ -179,7 +179,7 @@ fn columns_disagree(row: &Row) -> Option<String> {
     let explained = row.note != "-";
     match &row.expect {
         Expect::Symlink => (row.apache2 != "none").then(|| "a symlink row has apache2 none".into()),
-        Expect::Clean => (!explained && runs.iter().any(|(_, v)| *v != "pass1-clean")).then(|| {
+        Expect::Clean => (!explained && runs.iter().any(|v| *v != "pass1-clean")).then(|| {
             format!(
                 "clean, but apache2 says {}, and no note says why",
                 row.apache2
@@ -187,7 +187,7 @@ fn columns_disagree(row: &Row) -> Option<String> {
         }),
         Expect::Errors(errors) => {
             let first = format!("{}@{}", errors[0].0, errors[0].1);
-            (!explained && runs.iter().any(|(_, v)| *v != first)).then(|| {
+            (!explained && runs.iter().any(|v| *v != first)).then(|| {
                 format!(
                     "expects {first} first, apache2 says {}, and no note says why",
                     row.apache2
@@ -295,7 +295,7 @@ fn oracle_modules() -> Vec<String> {
 /// for both module sets, pass1-clean or a structural error) must agree with it.
 fn loader_problems(rel: &str, src: &[u8], row: &Row) -> Vec<String> {
     let (runs, neutralized) = apache2_verdicts(&row.apache2);
-    let [(_, verdict)] = runs.as_slice() else {
+    let [verdict] = runs.as_slice() else {
         return Vec::new();
     };
     let structural =

@@ -14,9 +14,10 @@
 //! - `IncludeOptional` silently skips what is missing (including dangling
 //!   symlinks); `Include` fails with httpd's message.
 //!
-//! The result is the list of files httpd would open, in order, interleaved
-//! with the errors httpd would stop at.
+//! The result is the files httpd would open, in order, interleaved with the
+//! errors httpd would stop at, produced lazily as httpd lists directories.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::provider::EntryKind;
@@ -209,128 +210,156 @@ fn bracket(pattern: &[u8], start: usize, c: u8) -> Option<(bool, usize)> {
     }
 }
 
-/// Expands an absolute Include path into the files httpd would open.
-pub fn expand(vfs: &Vfs, path: &Path, optional: bool) -> Vec<Expanded> {
-    let mut out = Vec::new();
+/// Expands an absolute Include path into the files httpd would open, lazily:
+/// like httpd, a directory is listed only when the expansion reaches it, so a
+/// consumer that stops early (httpd stops at its first error) never walks the
+/// rest of a tree that may loop through symlinks.
+pub fn expand<'v>(vfs: &'v Vfs, path: &Path, optional: bool) -> Expansion<'v> {
     let bytes = path.as_os_str().as_encoded_bytes();
-    if !has_wildcard(bytes) {
-        nofnmatch(vfs, path, optional, 0, &mut out);
-    } else {
-        let components: Vec<&std::ffi::OsStr> = path
+    let (components, first) = if has_wildcard(bytes) {
+        let components = path
             .components()
             .filter_map(|c| match c {
-                std::path::Component::Normal(n) => Some(n),
+                std::path::Component::Normal(n) => Some(n.to_os_string()),
                 _ => None,
             })
             .collect();
-        fnmatch_walk(vfs, Path::new("/"), &components, optional, &mut out);
-    }
-    out
-}
-
-/// `ap_dir_nofnmatch`: a directory is included recursively; a missing path is
-/// skipped by `IncludeOptional`; anything else is a file to open.
-fn nofnmatch(vfs: &Vfs, path: &Path, optional: bool, depth: usize, out: &mut Vec<Expanded>) {
-    match vfs.stat(path) {
-        Ok(resolved) if resolved.meta.kind == EntryKind::Dir => {
-            if depth + 1 > MAX_DIR_DEPTH {
-                out.push(Expanded::Error(IncludeError::TooDeep {
-                    dir: path.to_path_buf(),
-                }));
-                return;
-            }
-            match vfs.read_dir(path) {
-                Ok((_, entries)) => {
-                    let mut names: Vec<PathBuf> =
-                        entries.into_iter().map(|e| path.join(e.name)).collect();
-                    names.sort_by(|a, b| {
-                        a.as_os_str()
-                            .as_encoded_bytes()
-                            .cmp(b.as_os_str().as_encoded_bytes())
-                    });
-                    for name in names {
-                        nofnmatch(vfs, &name, optional, depth + 1, out);
-                    }
-                }
-                Err(reason) => out.push(Expanded::Error(IncludeError::CannotOpenDir {
-                    dir: path.to_path_buf(),
-                    reason,
-                })),
-            }
-        }
-        Err(VfsError::Outside) => out.push(Expanded::Error(IncludeError::Outside {
-            path: path.to_path_buf(),
-        })),
-        Err(_) if optional => {}
-        _ => out.push(Expanded::File(path.to_path_buf())),
+        (components, Work::Walk(PathBuf::from("/"), 0))
+    } else {
+        (Vec::new(), Work::Path(path.to_path_buf(), 0))
+    };
+    Expansion {
+        vfs,
+        components,
+        optional,
+        stack: vec![first],
     }
 }
 
-/// `ap_dir_fnmatch`: walks `rest` one component at a time below `dir`.
-fn fnmatch_walk(
-    vfs: &Vfs,
-    dir: &Path,
-    rest: &[&std::ffi::OsStr],
+/// The steps of one Include's expansion, in httpd's order (see [`expand`]).
+pub struct Expansion<'v> {
+    vfs: &'v Vfs,
+    /// The path's components, for a path with wildcards.
+    components: Vec<OsString>,
     optional: bool,
-    out: &mut Vec<Expanded>,
-) {
-    let Some((first, tail)) = rest.split_first() else {
-        nofnmatch(vfs, dir, optional, 0, out);
-        return;
-    };
-    let pattern = first.as_encoded_bytes();
-    if !has_wildcard(pattern) {
-        let path = dir.join(first);
-        if tail.is_empty() {
-            nofnmatch(vfs, &path, optional, 0, out);
-        } else {
-            fnmatch_walk(vfs, &path, tail, optional, out);
+    /// Work still to do, the next item last.
+    stack: Vec<Work>,
+}
+
+/// A pending part of an expansion.
+enum Work {
+    /// `ap_dir_nofnmatch` on a path, at a directory nesting depth.
+    Path(PathBuf, usize),
+    /// `ap_dir_fnmatch`: match `components[index..]` below a directory.
+    Walk(PathBuf, usize),
+}
+
+impl Iterator for Expansion<'_> {
+    type Item = Expanded;
+
+    fn next(&mut self) -> Option<Expanded> {
+        while let Some(work) = self.stack.pop() {
+            let step = match work {
+                Work::Path(path, depth) => self.nofnmatch(path, depth),
+                Work::Walk(dir, index) => self.walk(dir, index),
+            };
+            if step.is_some() {
+                return step;
+            }
         }
-        return;
+        None
     }
-    let entries = match vfs.read_dir(dir) {
-        Ok((_, entries)) => entries,
-        Err(VfsError::NotFound) if optional => return,
-        Err(VfsError::Outside) => {
-            out.push(Expanded::Error(IncludeError::Outside {
-                path: dir.to_path_buf(),
-            }));
-            return;
-        }
-        Err(reason) => {
-            out.push(Expanded::Error(IncludeError::CannotOpenDir {
-                dir: dir.to_path_buf(),
-                reason,
-            }));
-            return;
-        }
-    };
-    let mut candidates: Vec<PathBuf> = entries
-        .into_iter()
-        .filter(|e| fnmatch(pattern, e.name.as_encoded_bytes()))
-        .filter(|e| tail.is_empty() || e.kind == EntryKind::Dir)
-        .map(|e| dir.join(e.name))
-        .collect();
-    if candidates.is_empty() {
-        if !optional {
-            out.push(Expanded::Error(IncludeError::NoMatches {
-                pattern: String::from_utf8_lossy(pattern).into_owned(),
-                dir: dir.to_path_buf(),
-            }));
-        }
-        return;
-    }
-    candidates.sort_by(|a, b| {
+}
+
+/// Sorts paths by their bytes, as httpd sorts directory entries.
+fn sort_by_bytes(paths: &mut [PathBuf]) {
+    paths.sort_by(|a, b| {
         a.as_os_str()
             .as_encoded_bytes()
             .cmp(b.as_os_str().as_encoded_bytes())
     });
-    for candidate in candidates {
-        if tail.is_empty() {
-            nofnmatch(vfs, &candidate, optional, 0, out);
-        } else {
-            fnmatch_walk(vfs, &candidate, tail, optional, out);
+}
+
+impl Expansion<'_> {
+    /// Queues `paths` so that the first is handed out first.
+    fn push_in_order(&mut self, paths: Vec<PathBuf>, work: impl Fn(PathBuf) -> Work) {
+        self.stack.extend(paths.into_iter().rev().map(work));
+    }
+
+    /// `ap_dir_nofnmatch`: a directory is included recursively; a missing
+    /// path is skipped by `IncludeOptional`; anything else is a file to open.
+    fn nofnmatch(&mut self, path: PathBuf, depth: usize) -> Option<Expanded> {
+        match self.vfs.stat(&path) {
+            Ok(resolved) if resolved.meta.kind == EntryKind::Dir => {
+                if depth + 1 > MAX_DIR_DEPTH {
+                    return Some(Expanded::Error(IncludeError::TooDeep { dir: path }));
+                }
+                match self.vfs.read_dir(&path) {
+                    Ok((_, entries)) => {
+                        let mut names: Vec<PathBuf> =
+                            entries.into_iter().map(|e| path.join(e.name)).collect();
+                        sort_by_bytes(&mut names);
+                        self.push_in_order(names, |name| Work::Path(name, depth + 1));
+                        None
+                    }
+                    Err(reason) => Some(Expanded::Error(IncludeError::CannotOpenDir {
+                        dir: path,
+                        reason,
+                    })),
+                }
+            }
+            Err(VfsError::Outside) => Some(Expanded::Error(IncludeError::Outside { path })),
+            Err(_) if self.optional => None,
+            _ => Some(Expanded::File(path)),
         }
+    }
+
+    /// `ap_dir_fnmatch`: walks `components[index..]` one at a time below `dir`.
+    fn walk(&mut self, dir: PathBuf, index: usize) -> Option<Expanded> {
+        let Some(first) = self.components.get(index).cloned() else {
+            return self.nofnmatch(dir, 0);
+        };
+        let last = index + 1 == self.components.len();
+        let pattern = first.as_encoded_bytes();
+        if !has_wildcard(pattern) {
+            let path = dir.join(&first);
+            return if last {
+                self.nofnmatch(path, 0)
+            } else {
+                self.walk(path, index + 1)
+            };
+        }
+        let entries = match self.vfs.read_dir(&dir) {
+            Ok((_, entries)) => entries,
+            Err(VfsError::NotFound) if self.optional => return None,
+            Err(VfsError::Outside) => {
+                return Some(Expanded::Error(IncludeError::Outside { path: dir }));
+            }
+            Err(reason) => {
+                return Some(Expanded::Error(IncludeError::CannotOpenDir { dir, reason }));
+            }
+        };
+        let mut candidates: Vec<PathBuf> = entries
+            .into_iter()
+            .filter(|e| fnmatch(pattern, e.name.as_encoded_bytes()))
+            .filter(|e| last || e.kind == EntryKind::Dir)
+            .map(|e| dir.join(e.name))
+            .collect();
+        if candidates.is_empty() {
+            return (!self.optional).then(|| {
+                Expanded::Error(IncludeError::NoMatches {
+                    pattern: String::from_utf8_lossy(pattern).into_owned(),
+                    dir,
+                })
+            });
+        }
+        sort_by_bytes(&mut candidates);
+        if last {
+            self.push_in_order(candidates, |c| Work::Path(c, 0));
+        } else {
+            self.push_in_order(candidates, |c| Work::Walk(c, index + 1));
+        }
+        None
     }
 }
 
@@ -368,8 +397,8 @@ mod tests {
         assert!(!has_wildcard(b"/etc/\\*"));
     }
 
-    fn files(out: &[Expanded]) -> Vec<String> {
-        out.iter()
+    fn files(expansion: Expansion<'_>) -> Vec<String> {
+        expansion
             .map(|e| match e {
                 Expanded::File(p) => p.display().to_string(),
                 Expanded::Error(err) => err.message(),
@@ -389,11 +418,11 @@ mod tests {
                 .file("/c/readme.txt", ""),
         ));
         assert_eq!(
-            files(&expand(&vfs, Path::new("/c/*.conf"), false)),
+            files(expand(&vfs, Path::new("/c/*.conf"), false)),
             ["/c/10-a.conf", "/c/9-b.conf", "/c/Z.conf", "/c/a.conf"]
         );
         assert_eq!(
-            files(&expand(&vfs, Path::new("/c"), false)),
+            files(expand(&vfs, Path::new("/c"), false)),
             [
                 "/c/.hidden.conf",
                 "/c/10-a.conf",
@@ -414,14 +443,14 @@ mod tests {
                 .symlink("/inc/c", "/inc/a"),
         ));
         assert_eq!(
-            files(&expand(&vfs, Path::new("/inc/*/*.conf"), false)),
+            files(expand(&vfs, Path::new("/inc/*/*.conf"), false)),
             [
                 "/inc/a/x.conf",
                 "Include/IncludeOptional: No matches for the wildcard '*.conf' in '/inc/b', failing"
             ]
         );
         assert_eq!(
-            files(&expand(&vfs, Path::new("/inc/*/*.conf"), true)),
+            files(expand(&vfs, Path::new("/inc/*/*.conf"), true)),
             ["/inc/a/x.conf"]
         );
     }
@@ -434,16 +463,20 @@ mod tests {
                 .symlink("/s/old.conf", "/nowhere"),
         ));
         assert_eq!(
-            files(&expand(&vfs, Path::new("/s/*.conf"), true)),
+            files(expand(&vfs, Path::new("/s/*.conf"), true)),
             ["/s/a.conf"]
         );
         assert_eq!(
-            files(&expand(&vfs, Path::new("/s/*.conf"), false)),
+            files(expand(&vfs, Path::new("/s/*.conf"), false)),
             ["/s/a.conf", "/s/old.conf"]
         );
-        assert!(expand(&vfs, Path::new("/missing/*.conf"), true).is_empty());
+        assert!(
+            expand(&vfs, Path::new("/missing/*.conf"), true)
+                .next()
+                .is_none()
+        );
         assert_eq!(
-            files(&expand(&vfs, Path::new("/missing/*.conf"), false)),
+            files(expand(&vfs, Path::new("/missing/*.conf"), false)),
             [
                 "Include/IncludeOptional: Could not open directory /missing: No such file or directory"
             ]

@@ -34,7 +34,7 @@ pub mod tree;
 pub mod vars;
 pub mod vfs;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -284,10 +284,12 @@ struct Loader<'a> {
     /// nested Include show the nested Include's line).
     last_include_line: u32,
     include_depth: u32,
-    /// An Include went past httpd's depth limit, where httpd stops reading
+    /// An Include went past one of httpd's depth limits (128 nested
+    /// includes, or 128 nested directories), where httpd stops reading
     /// altogether: no further Include is followed until the chain has
-    /// unwound to the root file. (Followed anyway, a cycle through two or
-    /// more files would be explored path by path: 2^128 of them.)
+    /// unwound to the root file's Include. (Followed anyway, a cycle through
+    /// two or more files would be explored path by path: 2^128 of them; a
+    /// directory linking to itself multiplies every level of a cycle.)
     unwinding_recursion: bool,
 }
 
@@ -1139,35 +1141,35 @@ impl<'a> Loader<'a> {
         }
         let path = self.server_relative(pattern);
         self.last_include_line = inc.line;
-        let expanded = include::expand(self.vfs, &path, optional);
-        let files: Vec<PathBuf> = expanded
-            .iter()
-            .filter_map(|e| match e {
-                Expanded::File(p) => Some(p.clone()),
-                Expanded::Error(_) => None,
-            })
-            .collect();
-        let mut next_file = 0;
-        for step in expanded {
-            if self.unwinding_recursion {
+        let mut expansion = include::expand(self.vfs, &path, optional);
+        let mut batch: VecDeque<Expanded> = VecDeque::new();
+        let mut batch_size = 1;
+        while !self.unwinding_recursion {
+            // Expand and read the next files a batch at a time: in parallel,
+            // with memory bounded on trees of thousands of sites, and lazily
+            // (the first batches are small) where the first file is all httpd
+            // reads before an error stops it.
+            if batch.is_empty() {
+                batch.extend(expansion.by_ref().take(batch_size));
+                batch_size = (batch_size * 2).min(PREFETCH_BATCH);
+                let files: Vec<PathBuf> = batch
+                    .iter()
+                    .filter_map(|step| match step {
+                        Expanded::File(file) => Some(file.clone()),
+                        Expanded::Error(_) => None,
+                    })
+                    .collect();
+                self.prefetch(&files);
+            }
+            let Some(step) = batch.pop_front() else {
                 break;
-            }
-            // Read and classify the next batch of files in parallel; a batch
-            // at a time keeps memory bounded on trees of thousands of sites.
-            if let Expanded::File(file) = &step {
-                if !self.cache.contains_key(file) {
-                    let from = files[next_file..]
-                        .iter()
-                        .position(|f| f == file)
-                        .map_or(next_file, |i| next_file + i);
-                    let to = (from + PREFETCH_BATCH).min(files.len());
-                    self.prefetch(&files[from..to]);
-                }
-                next_file += 1;
-            }
+            };
             match step {
                 Expanded::File(file) => self.include_file(node, &inc, &file, optional, item),
                 Expanded::Error(error) => {
+                    if let IncludeError::TooDeep { .. } = error {
+                        self.unwinding_recursion = true;
+                    }
                     let (rule, severity) = match error {
                         IncludeError::Outside { .. } => (&rl::PATH_OUTSIDE_TREE, None),
                         IncludeError::TooDeep { .. } => (&rl::INCLUDE_RECURSION, None),
@@ -1188,6 +1190,9 @@ impl<'a> Loader<'a> {
                 }
             }
         }
+        if self.include_depth == 0 {
+            self.unwinding_recursion = false;
+        }
     }
 
     fn include_file(&mut self, node: NodeId, inc: &Node, file: &Path, optional: bool, item: &Item) {
@@ -1202,9 +1207,6 @@ impl<'a> Loader<'a> {
                 });
                 self.process_file(&data, file_node);
                 self.include_depth -= 1;
-                if self.include_depth == 0 {
-                    self.unwinding_recursion = false;
-                }
             }
             Some(Err(VfsError::NotFound)) | Some(Err(VfsError::Loop)) if optional => {}
             Some(Err(error)) => {

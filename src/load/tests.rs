@@ -436,8 +436,8 @@ A sub
 fn include_cycle_through_two_files_ends_at_the_first_recursion_error() {
     // httpd follows a.conf 128 deep, fails and reads nothing more. Following
     // every path of the cycle instead (a, b, a, b, … at each level) never
-    // ends; the loader unwinds to the root file and goes on from there, so
-    // each file the root includes into the cycle is one error.
+    // ends; the loader unwinds to the root file's Include and goes on after
+    // it, so each Include of the root file into the cycle is one error.
     let c = load_fixture(
         "#- /etc/apache2/apache2.conf
 Include conf.d/*.conf
@@ -455,9 +455,80 @@ Include conf.d/*.conf
     assert_eq!(
         recursion,
         ["AL014 /etc/apache2/conf.d/a.conf:1 Exceeded maximum include depth of 128, There appears to be a recursion.";
-            3],
-        "a.conf and b.conf from the glob, then b.conf again"
+            2],
+        "one for conf.d/*.conf (a.conf first), one for conf.d/b.conf"
     );
-    // The root file, then three chains 128 files deep.
-    assert_eq!(c.includes.len(), 1 + 3 * 128);
+    // The root file, then two chains 128 files deep.
+    assert_eq!(c.includes.len(), 1 + 2 * 128);
+}
+
+#[test]
+fn include_of_a_directory_linking_to_itself_ends() {
+    // `*` matches apache2.conf itself and `loop`, a directory that holds
+    // apache2.conf and `loop` again: httpd follows apache2.conf first, 128
+    // deep, and stops there.
+    let c = load_fixture(
+        "#- /etc/apache2/apache2.conf
+Include *
+#- /etc/apache2/loop -> .
+",
+    );
+    let recursion: Vec<String> = findings(&c)
+        .into_iter()
+        .filter(|f| f.starts_with("AL014"))
+        .collect();
+    assert_eq!(
+        recursion,
+        [
+            "AL014 /etc/apache2/apache2.conf:1 Exceeded maximum include depth of 128, There appears to be a recursion."
+        ]
+    );
+}
+
+#[test]
+fn include_stops_before_walking_a_looping_tree_it_never_reaches() {
+    // `*` matches apache2.conf first; httpd follows it 128 deep and stops.
+    // `up` (/etc) and `conf.d/dirlink` lead into thousands of looping
+    // directory paths that httpd never lists; listing them all at each of
+    // the 128 levels took minutes.
+    let c = load_fixture(
+        "#- /etc/apache2/apache2.conf
+Include *
+#- /etc/apache2/up -> ..
+#- /etc/apache2/conf.d/dirlink -> /etc/apache2/conf.d
+",
+    );
+    assert_eq!(
+        findings(&c)
+            .iter()
+            .filter(|f| f.starts_with("AL014"))
+            .count(),
+        1
+    );
+    assert_eq!(c.includes.len(), 1 + 128);
+}
+
+#[test]
+fn include_stops_at_a_directory_nested_too_deep() {
+    // httpd reads deep/a.conf, fails in deep/d/…/d (129 levels) and never
+    // reaches deep/z.conf.
+    let deep = "d/".repeat(129);
+    let c = load_fixture(&format!(
+        "#- /etc/apache2/apache2.conf
+Include deep
+#- /etc/apache2/deep/a.conf
+A a
+#- /etc/apache2/deep/{deep}x.conf
+A x
+#- /etc/apache2/deep/z.conf
+A z
+"
+    ));
+    assert_eq!(effective(&c), "A a\n");
+    let recursion: Vec<String> = findings(&c)
+        .into_iter()
+        .filter(|f| f.starts_with("AL014"))
+        .collect();
+    assert_eq!(recursion.len(), 1, "{recursion:?}");
+    assert!(recursion[0].ends_with("exceeds the maximum include directory nesting level of 128. You have probably a recursion somewhere."));
 }
