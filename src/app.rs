@@ -200,6 +200,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     } else {
         disk.clone()
     };
+    let started = std::time::Instant::now();
     // The two versions are read at the same time.
     let (candidate, baseline) = rayon::join(
         || load_from(candidate_backend, &args.input, &path, args.staged),
@@ -213,7 +214,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
         server_root: config.server_root.clone(),
         assume_files_exist: args.assume_files_exist,
     };
+    let loaded = std::time::Instant::now();
     let checked = crate::check::check_change(&config, baseline.as_ref(), &facts);
+    let check_done = std::time::Instant::now();
     // What the known-good configuration already had is neither shown nor
     // counted unless asked: the gate judges the change.
     let reported = checked
@@ -275,6 +278,15 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
         }
     };
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    if std::env::var_os("APACHELINT_TIMING").is_some() {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!(
+            "phases: {:.1} ms load, {:.1} ms check, {:.1} ms report",
+            ms(loaded - started),
+            ms(check_done - loaded),
+            ms(check_done.elapsed())
+        );
+    }
     Ok(match code {
         0 => ExitStatus::Clean,
         1 => ExitStatus::Findings,

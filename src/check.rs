@@ -118,6 +118,7 @@ fn fingerprint(f: &Finding, sources: &SourceSet, dir: &Path) -> Fingerprint {
 /// One configuration's pipeline: loader findings, every rule (the change
 /// rules only with a baseline), suppressions, sorted.
 fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetFacts) -> Checked {
+    let started = Instant::now();
     let vhosts = VhostMap::build(config);
     let index = NodeIndex::build(config);
     let mut sources = config.sources.clone();
@@ -137,6 +138,7 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
         });
     let htaccess = find_htaccess(config, facts, &mut sources);
     let shared = Shared::default();
+    let prepared = Instant::now();
     let mut findings = config.findings.clone();
     let per_rule: Vec<(Vec<Finding>, Duration)> = RULES
         .par_iter()
@@ -151,12 +153,23 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
             (ctx.into_findings(), started.elapsed())
         })
         .collect();
-    if std::env::var_os("APACHELINT_TIMING").is_some() {
+    let ruled = Instant::now();
+    let timing = std::env::var_os("APACHELINT_TIMING").is_some();
+    if timing {
         print_rule_timings(&per_rule);
     }
     findings.extend(per_rule.into_iter().flat_map(|(found, _)| found));
     let mut findings = crate::suppress::apply(findings, &sources, config.sources.len());
     sort(&mut findings);
+    if timing {
+        let ms = |from: Instant, to: Instant| (to - from).as_secs_f64() * 1e3;
+        eprintln!(
+            "check phases: {:.1} ms models (vhosts, index, diff, .htaccess), {:.1} ms rules, {:.1} ms suppressions and sorting",
+            ms(started, prepared),
+            ms(prepared, ruled),
+            ms(ruled, Instant::now())
+        );
+    }
     Checked {
         findings,
         sources,

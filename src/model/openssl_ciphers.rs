@@ -17,6 +17,9 @@
 //! them is a liability on any host that has them. Aliases this model does not
 //! know precisely (GOST, Suite B) make an evaluation [`Evaluation::uncertain`].
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 /// One cipher suite and the attribute bits aliases select on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cipher {
@@ -2234,7 +2237,7 @@ impl Evaluation {
 }
 
 /// Which suites are there to choose from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Universe {
     /// What the installed OpenSSL 3.0 offers (start-up behaviour).
     Installed,
@@ -2330,8 +2333,25 @@ struct State {
     dead: Vec<bool>,
 }
 
-/// Evaluates a cipher string as OpenSSL 3.0 would, over `universe`.
-pub fn evaluate(rule_str: &str, universe: Universe) -> Evaluation {
+/// Evaluates a cipher string as OpenSSL 3.0 would, over `universe`. A
+/// configuration repeats a handful of cipher strings in thousands of vhosts
+/// and several rules ask about each: every distinct string is evaluated once
+/// per run.
+pub fn evaluate(rule_str: &str, universe: Universe) -> Arc<Evaluation> {
+    type Memo = HashMap<(String, Universe), Arc<Evaluation>>;
+    static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Mutex::default);
+    let key = (rule_str.to_string(), universe);
+    if let Some(known) = MEMO.lock().ok().and_then(|memo| memo.get(&key).cloned()) {
+        return known;
+    }
+    let eval = Arc::new(evaluate_uncached(rule_str, universe));
+    if let Ok(mut memo) = MEMO.lock() {
+        memo.insert(key, eval.clone());
+    }
+    eval
+}
+
+fn evaluate_uncached(rule_str: &str, universe: Universe) -> Evaluation {
     let ciphers: Vec<&'static Cipher> = CIPHERS
         .iter()
         .filter(|c| universe == Universe::AnyBuild || c.available)

@@ -500,7 +500,8 @@ fn group(vhosts: &[Vhost]) -> Vec<AddrSet> {
                 .find(|(_, s)| s.host == a.host && s.port == a.port)
             {
                 Some((last, set)) => {
-                    if !set.vhosts.contains(&i) {
+                    // Vhosts are walked in order: a repeat can only be the last.
+                    if set.vhosts.last() != Some(&i) {
                         set.vhosts.push(i);
                     }
                     *last = i;

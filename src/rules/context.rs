@@ -379,17 +379,12 @@ impl<'a> Context<'a> {
     /// httpd's walk): what `req_override` must overlap for the directive to
     /// be allowed there.
     pub fn overrides_at(&self, node: NodeId) -> u32 {
-        let mut chain = Vec::new();
-        let mut cur = self.parent_section(node);
-        while let Some(s) = cur {
-            chain.push(s);
-            cur = self.parent_section(s);
+        match self.parent_section(node) {
+            None => (RSRC_CONF | OR_ALL) & !(OR_AUTHCFG | OR_LIMIT),
+            Some(section) => {
+                section_overrides(&self.config.node(section).name, self.overrides_at(section))
+            }
         }
-        let mut overrides = (RSRC_CONF | OR_ALL) & !(OR_AUTHCFG | OR_LIMIT);
-        for &section in chain.iter().rev() {
-            overrides = section_overrides(&self.config.node(section).name, overrides);
-        }
-        overrides
     }
 
     /// The registry entries for a node's name (empty when unknown).

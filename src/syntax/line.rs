@@ -15,6 +15,7 @@
 use super::ast::*;
 use super::lines::LogicalLine;
 use super::words::{RawWord, next_word};
+use compact_str::CompactString;
 
 /// What a logical line is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,9 +110,18 @@ pub fn line_info(line: &LogicalLine<'_>) -> LineInfo {
 fn to_word(raw: &RawWord<'_>, offset: usize, map: &OffsetMap) -> Word {
     Word {
         range: map.range_to_file(raw.start + offset, raw.end + offset),
-        value: String::from_utf8_lossy(&raw.value).into(),
+        value: display_text(&raw.value),
         quote: raw.quote,
         terminated: raw.terminated,
+    }
+}
+
+/// A word's bytes as text: almost always valid UTF-8 (checked with the
+/// vectorised validator), otherwise decoded lossily for display.
+fn display_text(bytes: &[u8]) -> CompactString {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => CompactString::from(text),
+        Err(_) => String::from_utf8_lossy(bytes).into(),
     }
 }
 

@@ -36,7 +36,7 @@ pub(crate) struct CipherString {
     pub arg: usize,
     /// What OpenSSL evaluates (mod_ssl appends `:!aNULL:!eNULL:!EXP`), over
     /// every suite any OpenSSL build offers.
-    pub eval: Evaluation,
+    pub eval: std::sync::Arc<Evaluation>,
 }
 
 pub(crate) fn cipher_strings(ctx: &Context<'_>) -> Vec<CipherString> {

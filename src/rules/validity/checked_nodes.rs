@@ -17,6 +17,7 @@ pub(crate) fn nodes_to_check(
     ctx: &Context<'_>,
     name: &str,
 ) -> Vec<(NodeId, &'static DirectiveSpec)> {
+    let loaded = ctx.loaded_specs(name).first().copied();
     ctx.named(name)
         .iter()
         .copied()
@@ -26,7 +27,7 @@ pub(crate) fn nodes_to_check(
                 return None;
             }
             let spec = if node.active {
-                ctx.loaded_specs(name).first().copied()
+                loaded
             } else if has_unsubstituted(node) {
                 None
             } else {
