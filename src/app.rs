@@ -117,7 +117,9 @@ fn load_from(
     let spec = InputSpec {
         path: path.to_path_buf(),
         maps,
-        server_root: args.server_root.clone(),
+        // Like `apache2 -d`: a relative ServerRoot is relative to the
+        // working directory.
+        server_root: args.server_root.as_ref().map(|p| absolute(p, &cwd)),
         default_server_root: profile.server_root.clone(),
         repository,
     };
@@ -308,7 +310,8 @@ fn load_baseline(
         return Ok(None);
     }
     if let Some(base) = &args.baseline {
-        return load_tree_or_snapshot(base, &args.input, disk).map(Some);
+        let input = rebased_input(&args.input, path, base);
+        return load_tree_or_snapshot(base, &input, disk).map(Some);
     }
     let explicit = args.baseline_git.clone();
     let rev = match (explicit, repo) {
@@ -332,6 +335,43 @@ fn load_baseline(
         return Ok(None);
     }
     Ok(Some(config))
+}
+
+/// The input options for a second tree on disk (`--baseline DIR`, the old
+/// side of `diff`): a `--server-root` or `--map` checkout path inside the
+/// candidate's tree points at the same place inside the other tree — else
+/// the known-good side would be read from the candidate's files.
+fn rebased_input(input: &InputArgs, candidate: &Path, other: &Path) -> InputArgs {
+    let cwd = current_dir();
+    let tree_dir = |p: &Path| {
+        let p = absolute(p, &cwd);
+        if p.is_dir() {
+            p
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or(p)
+        }
+    };
+    let (from, to) = (tree_dir(candidate), tree_dir(other));
+    let rebase = |p: &Path| -> PathBuf {
+        let p = absolute(p, &cwd);
+        match p.strip_prefix(&from) {
+            Ok(rest) => to.join(rest),
+            Err(_) => p,
+        }
+    };
+    let mut rebased = input.clone();
+    rebased.server_root = input.server_root.as_deref().map(rebase);
+    rebased.maps = input
+        .maps
+        .iter()
+        .map(|m| match m.split_once('=') {
+            Some((config, checkout)) => {
+                format!("{config}={}", rebase(Path::new(checkout)).display())
+            }
+            None => m.clone(),
+        })
+        .collect();
+    rebased
 }
 
 /// A configuration given as a tree or as a snapshot file written by
@@ -362,8 +402,9 @@ fn diff(args: &DiffArgs, out: &mut dyn Write) -> Result<ExitStatus, String> {
     let disk: Arc<dyn Backend> = Arc::new(DiskBackend {
         display_base: Some(cwd),
     });
+    let old_input = rebased_input(&args.input, &args.input.path, &args.old);
     let (old, new) = rayon::join(
-        || load_tree_or_snapshot(&args.old, &args.input, &disk),
+        || load_tree_or_snapshot(&args.old, &old_input, &disk),
         || load_tree_or_snapshot(&args.input.path, &args.input, &disk),
     );
     let (old, new) = (old?, new?);

@@ -355,3 +355,44 @@ fn diff_is_keyed_by_identity_and_reports_rerouted_names() {
     );
     assert_eq!(incomplete.status.code(), Some(2));
 }
+
+/// A `--server-root` inside the candidate's tree stands for the same place
+/// in the baseline tree: the known-good side is never read from the
+/// candidate's files (a relative root is relative to the working directory,
+/// like `apache2 -d`).
+#[test]
+fn server_root_follows_each_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_tree(&tmp.path().join("good"), SHOP);
+    write_tree(&tmp.path().join("candidate"), SHOP_WITHOUT_WWW);
+    let out = apachelint(
+        &[
+            "check",
+            "candidate/etc/apache2/apache2.conf",
+            "--server-root",
+            "candidate/etc/apache2",
+            "--baseline",
+            "good/etc/apache2/apache2.conf",
+            "--format",
+            "json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(
+        codes(&out),
+        ["AL203"],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let same = apachelint(
+        &[
+            "diff",
+            "good/etc/apache2/apache2.conf",
+            "good/etc/apache2/apache2.conf",
+            "--server-root",
+            "good/etc/apache2",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(same.status.code(), Some(0));
+}
