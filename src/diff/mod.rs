@@ -17,8 +17,11 @@
 pub mod hunk;
 pub mod routing;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+
+use compact_str::CompactString;
 
 use crate::load::render::is_exec_on_read;
 use crate::load::tree::{Config, NodeId};
@@ -93,19 +96,20 @@ pub struct Change {
     pub new: Option<NodeId>,
 }
 
-/// One directive occurrence in a scope.
+/// One directive occurrence in a scope: its arguments with whitespace runs
+/// collapsed (borrowed from the source when already so).
 #[derive(Clone, Debug)]
-struct Entry {
-    value: String,
+struct Entry<'c> {
+    value: Cow<'c, str>,
     node: NodeId,
 }
 
 /// The content of one scope: its directives by lowercased name, in order,
 /// and the node that opened it.
 #[derive(Clone, Debug, Default)]
-struct ScopeContent {
+struct ScopeContent<'c> {
     header: Option<NodeId>,
-    directives: BTreeMap<String, Vec<Entry>>,
+    directives: BTreeMap<CompactString, Vec<Entry<'c>>>,
 }
 
 /// Directives where the first match wins and order matters.
@@ -210,20 +214,24 @@ pub fn vhost_scope(config: &Config, id: NodeId) -> Scope {
 }
 
 /// Collects every scope of a configuration.
-fn scopes(config: &Config) -> BTreeMap<Scope, ScopeContent> {
+fn scopes(config: &Config) -> BTreeMap<Scope, ScopeContent<'_>> {
     let mut out = BTreeMap::new();
     collect(config, config.root, Scope::Main, None, &mut out);
     out
 }
 
-fn collect(
-    config: &Config,
+/// Collects the scope `scope` opened at `at` and every scope inside it. The
+/// scope's own directives are gathered locally and merged once (two
+/// sections with the same identity in one parent are one scope, the later
+/// header naming it): keys are cloned per scope, not per directive.
+fn collect<'c>(
+    config: &'c Config,
     at: NodeId,
     scope: Scope,
     header: Option<NodeId>,
-    out: &mut BTreeMap<Scope, ScopeContent>,
+    out: &mut BTreeMap<Scope, ScopeContent<'c>>,
 ) {
-    out.entry(scope.clone()).or_default().header = header;
+    let mut directives: BTreeMap<CompactString, Vec<Entry<'c>>> = BTreeMap::new();
     for &id in config.effective(at).iter() {
         let node = config.node(id);
         if node.is_section() {
@@ -237,25 +245,41 @@ fn collect(
             };
             collect(config, id, child, Some(id), out);
         } else if node.is_directive() && !is_exec_on_read(&node.name) {
-            let value = config
-                .raw_args(id)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            out.entry(scope.clone())
-                .or_default()
-                .directives
-                .entry(node.name.to_ascii_lowercase().to_string())
+            let value = collapse_whitespace(config.raw_args(id));
+            directives
+                .entry(node.name.to_ascii_lowercase())
                 .or_default()
                 .push(Entry { value, node: id });
         }
     }
+    let content = out.entry(scope).or_default();
+    content.header = header;
+    for (name, entries) in directives {
+        content.directives.entry(name).or_default().extend(entries);
+    }
+}
+
+/// `text` with leading and trailing whitespace dropped and every inner run
+/// of it one space; borrowed when it already is.
+fn collapse_whitespace(text: Cow<'_, str>) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let tidy = bytes.first().is_none_or(|b| !b.is_ascii_whitespace())
+        && bytes.last().is_none_or(|b| !b.is_ascii_whitespace())
+        && !bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' '))
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() && !c.is_ascii_whitespace());
+    if tidy {
+        return text;
+    }
+    Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Compares two configurations.
 pub fn diff(old: &Config, new: &Config) -> Vec<Change> {
-    let old_scopes = scopes(old);
-    let new_scopes = scopes(new);
+    let (old_scopes, new_scopes) = rayon::join(|| scopes(old), || scopes(new));
     let mut changes = Vec::new();
     for (scope, content) in &old_scopes {
         if !new_scopes.contains_key(scope) {
@@ -288,7 +312,7 @@ pub fn diff(old: &Config, new: &Config) -> Vec<Change> {
                     changes.push(Change {
                         scope: scope.clone(),
                         kind: ChangeKind::Removed,
-                        name: name.clone(),
+                        name: name.to_string(),
                         old: Some(e.node),
                         new: None,
                     });
@@ -303,7 +327,7 @@ pub fn diff(old: &Config, new: &Config) -> Vec<Change> {
                     changes.push(Change {
                         scope: scope.clone(),
                         kind: ChangeKind::Added,
-                        name: name.clone(),
+                        name: name.to_string(),
                         old: None,
                         new: Some(e.node),
                     });
@@ -316,11 +340,11 @@ pub fn diff(old: &Config, new: &Config) -> Vec<Change> {
 
 fn compare_scope(
     scope: &Scope,
-    before: &ScopeContent,
-    after: &ScopeContent,
+    before: &ScopeContent<'_>,
+    after: &ScopeContent<'_>,
     out: &mut Vec<Change>,
 ) {
-    let names: std::collections::BTreeSet<&String> = before
+    let names: std::collections::BTreeSet<&CompactString> = before
         .directives
         .keys()
         .chain(after.directives.keys())
@@ -329,11 +353,11 @@ fn compare_scope(
     for name in names {
         let old = before.directives.get(name).unwrap_or(&empty);
         let new = after.directives.get(name).unwrap_or(&empty);
-        let push = |out: &mut Vec<Change>, kind, o: Option<&Entry>, n: Option<&Entry>| {
+        let push = |out: &mut Vec<Change>, kind, o: Option<&Entry<'_>>, n: Option<&Entry<'_>>| {
             out.push(Change {
                 scope: scope.clone(),
                 kind,
-                name: name.clone(),
+                name: name.to_string(),
                 old: o.map(|e| e.node),
                 new: n.map(|e| e.node),
             })
@@ -350,7 +374,7 @@ fn compare_scope(
             continue;
         }
         // Multiset difference (both kinds), then order for ordered ones.
-        let mut unmatched_new: Vec<&Entry> = new.iter().collect();
+        let mut unmatched_new: Vec<&Entry<'_>> = new.iter().collect();
         let mut removed = Vec::new();
         for o in old {
             match unmatched_new.iter().position(|n| n.value == o.value) {
@@ -367,8 +391,8 @@ fn compare_scope(
             push(out, ChangeKind::Added, None, Some(n));
         }
         if ORDERED.contains(&name.as_str()) && removed.is_empty() && unmatched_new.is_empty() {
-            let order_old: Vec<&str> = old.iter().map(|e| e.value.as_str()).collect();
-            let order_new: Vec<&str> = new.iter().map(|e| e.value.as_str()).collect();
+            let order_old: Vec<&str> = old.iter().map(|e| e.value.as_ref()).collect();
+            let order_new: Vec<&str> = new.iter().map(|e| e.value.as_ref()).collect();
             if order_old != order_new {
                 push(out, ChangeKind::Reordered, old.first(), new.first());
             }
@@ -409,6 +433,23 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_and_tidy_text_borrowed() {
+        for (raw, tidy, borrowed) in [
+            ("a b", "a b", true),
+            ("", "", true),
+            ("a  b", "a b", false),
+            ("a\tb", "a b", false),
+            (" a", "a", false),
+            ("a ", "a", false),
+            ("a \\\n b", "a \\ b", false),
+        ] {
+            let out = collapse_whitespace(Cow::Borrowed(raw));
+            assert_eq!(out, tidy, "{raw:?}");
+            assert_eq!(matches!(out, Cow::Borrowed(_)), borrowed, "{raw:?}");
+        }
     }
 
     #[test]
