@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diff::{self, Change};
 use crate::finding::{BaselineState, Finding, Severity};
-use crate::load::tree::Config;
+use crate::load::tree::{Config, NodeId};
 use crate::model::vhosts::VhostMap;
 use crate::rules::RuleMeta;
 use crate::rules::context::{Baseline, Context, HtaccessFile, NodeIndex, Shared, TargetFacts};
@@ -136,7 +136,7 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
             file_offset: *file_offset,
             reroutes: diff::routing::reroutes(b, b_vhosts, config, &vhosts),
         });
-    let htaccess = find_htaccess(config, facts, &mut sources);
+    let htaccess = find_htaccess(config, baseline, facts, &mut sources);
     let shared = Shared::default();
     let prepared = Instant::now();
     let mut findings = config.findings.clone();
@@ -203,23 +203,39 @@ fn print_rule_timings(per_rule: &[(Vec<Finding>, Duration)]) {
     }
 }
 
-/// The directories the candidate serves from: DocumentRoots, Alias targets
-/// and `<Directory>` paths (without regular expressions), outermost first.
-fn served_dirs(config: &Config) -> Vec<String> {
+/// The directories whose `.htaccess` files matter: the candidate's
+/// DocumentRoots and Alias targets, and every `<Directory>` (of either side)
+/// that itself allows overrides — an `AllowOverride`/`AllowOverrideList`
+/// other than `None` in the section says its author expects `.htaccess`
+/// files there, and a side that now says `None` may silently drop them.
+/// Paths with wildcards are skipped; the result is outermost first. Other
+/// `<Directory>` paths are not walked: Debian's own `<Directory /usr/share>`
+/// (`AllowOverride None`) would have every check walk /usr/share.
+fn served_dirs(config: &Config, baseline: Option<&Config>) -> Vec<String> {
     let mut dirs: Vec<String> = Vec::new();
+    let mut add = |p: Option<&str>| {
+        if let Some(p) = p.filter(|p| p.starts_with('/') && !p.contains(['*', '?', '['])) {
+            dirs.push(p.trim_end_matches('/').to_string());
+        }
+    };
     for &id in config.walk_effective() {
         let node = config.node(id);
-        let path = if node.is_directive() && node.is("DocumentRoot") {
-            node.arg(0)
+        if node.is_directive() && node.is("DocumentRoot") {
+            add(node.arg(0));
         } else if node.is_directive() && (node.is("Alias") || node.is("ScriptAlias")) {
-            node.arg(1)
-        } else if node.is_section() && node.is("Directory") && node.args.len() == 1 {
-            node.arg(0).filter(|p| !p.starts_with('~'))
-        } else {
-            None
-        };
-        if let Some(p) = path.filter(|p| p.starts_with('/') && !p.contains(['*', '?', '['])) {
-            dirs.push(p.trim_end_matches('/').to_string());
+            add(node.arg(1));
+        }
+    }
+    for side in std::iter::once(config).chain(baseline) {
+        for &id in side.walk_effective() {
+            let node = side.node(id);
+            if node.is_section()
+                && node.is("Directory")
+                && node.args.len() == 1
+                && allows_overrides(side, id)
+            {
+                add(node.arg(0));
+            }
         }
     }
     dirs.sort();
@@ -244,10 +260,23 @@ fn served_dirs(config: &Config) -> Vec<String> {
     roots
 }
 
+/// Whether a `<Directory>` section itself sets overrides other than `None`.
+fn allows_overrides(config: &Config, section: NodeId) -> bool {
+    config.effective(section).iter().any(|&id| {
+        let node = config.node(id);
+        node.is_directive()
+            && (node.is("AllowOverride") || node.is("AllowOverrideList"))
+            && node
+                .arg(0)
+                .is_some_and(|first| !first.eq_ignore_ascii_case("None"))
+    })
+}
+
 /// Finds and parses the `.htaccess` files (the `AccessFileName`) below the
 /// candidate's served directories, adding them to the report's sources.
 fn find_htaccess(
     config: &Config,
+    baseline: Option<&Config>,
     facts: &dyn TargetFacts,
     sources: &mut SourceSet,
 ) -> Vec<HtaccessFile> {
@@ -264,7 +293,7 @@ fn find_htaccess(
     // Walking thousands of document roots is I/O-bound: the roots are walked
     // and their files parsed in parallel, then added in the roots' order so
     // the report does not depend on scheduling.
-    let found: Vec<Vec<(String, Vec<u8>, crate::syntax::Parsed)>> = served_dirs(config)
+    let found: Vec<Vec<(String, Vec<u8>, crate::syntax::Parsed)>> = served_dirs(config, baseline)
         .par_iter()
         .map(|root| {
             let Ok(files) = facts.find_files(root, &name) else {
@@ -339,5 +368,52 @@ pub fn exit_code(findings: &[Finding], fail_on: FailOn) -> u8 {
     match fail_on {
         FailOn::Severity(threshold) if findings.iter().any(|f| f.severity >= threshold) => 1,
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::served_dirs;
+    use crate::load::provider::MemBackend;
+    use crate::load::tree::Config;
+    use crate::load::vfs::Vfs;
+    use crate::load::{LoadOptions, Profile, load};
+
+    fn config(text: &str) -> Config {
+        let mem = MemBackend::new().file("/etc/apache2/apache2.conf", text);
+        load(
+            &Vfs::direct(Arc::new(mem)),
+            &LoadOptions {
+                profile: Profile::debian(),
+                root_file: "/etc/apache2/apache2.conf".into(),
+                server_root: None,
+                pre_directives: Vec::new(),
+                post_directives: Vec::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn htaccess_roots_are_served_trees_and_directories_that_allow_overrides() {
+        let candidate = config(
+            "DocumentRoot /var/www/html\n\
+             Alias /docs /srv/docs/\n\
+             <Directory /usr/share>\n  AllowOverride None\n</Directory>\n\
+             <Directory /var/www/html/app>\n  AllowOverride All\n</Directory>\n\
+             <Directory /srv/shop>\n  AllowOverride FileInfo\n</Directory>\n\
+             <Directory /srv/legacy>\n  AllowOverride None\n</Directory>\n",
+        );
+        let baseline = config("<Directory /srv/legacy>\n  AllowOverride All\n</Directory>\n");
+        assert_eq!(
+            served_dirs(&candidate, None),
+            ["/srv/docs", "/srv/shop", "/var/www/html"]
+        );
+        // The known-good side let /srv/legacy's .htaccess work: look there too.
+        assert_eq!(
+            served_dirs(&candidate, Some(&baseline)),
+            ["/srv/docs", "/srv/legacy", "/srv/shop", "/var/www/html"]
+        );
     }
 }
