@@ -135,6 +135,7 @@ fn check_against(config: &Config, baseline: Option<&Config>, facts: &dyn TargetF
             index: b_index,
             file_offset: *file_offset,
             reroutes: diff::routing::reroutes(b, b_vhosts, config, &vhosts),
+            site_memo: Default::default(),
         });
     let htaccess = find_htaccess(config, baseline, facts, &mut sources);
     let shared = Shared::default();

@@ -104,6 +104,8 @@ pub struct Baseline<'a> {
     /// Requests the known-good configuration answered with another vhost
     /// than the candidate does.
     pub reroutes: Vec<crate::diff::routing::Reroute>,
+    /// The sites of the pair, matched once for all change rules.
+    pub(crate) site_memo: crate::rules::change::SiteMemo,
 }
 
 impl Baseline<'_> {

@@ -27,6 +27,7 @@ mod modules;
 mod mpm_changed;
 mod options_indexes_exposed;
 mod perdir;
+pub(crate) use perdir::SiteMemo;
 mod proxy;
 mod proxypass_backend_changed;
 mod proxypass_shadowed;

@@ -34,6 +34,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use crate::diff::{Change, Scope, vhost_scope};
 use crate::load::cond::CondKind;
@@ -66,6 +67,17 @@ pub(crate) struct Side<'a> {
     sites: RefCell<HashMap<Option<usize>, Rc<SiteData>>>,
     /// What changed between the two sides.
     changes: &'a [Change],
+    /// On the candidate side: the sites of the pair, shared by every rule.
+    memo: Option<&'a SiteMemo>,
+}
+
+/// The sites of the (known-good, candidate) pair of one check, computed by
+/// the first change rule that asks and shared by the others (matching 10,000
+/// vhosts by identity is not free, and a dozen rules ask).
+#[derive(Debug, Default)]
+pub(crate) struct SiteMemo {
+    all: OnceLock<Vec<Site>>,
+    changed: OnceLock<Vec<Site>>,
 }
 
 /// What a site's requests are mapped and merged with.
@@ -111,6 +123,7 @@ impl<'a> Side<'a> {
             htaccess,
             root,
             root_by_name,
+            memo: None,
             overrides: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
             changes,
@@ -198,9 +211,11 @@ impl<'a> Side<'a> {
 /// The known-good side and the candidate side, when checking a change.
 pub(crate) fn sides<'a>(ctx: &Context<'a>) -> Option<(Side<'a>, Side<'a>)> {
     let base = ctx.baseline?;
+    let mut new = Side::new(ctx.config, ctx.vhosts, ctx.htaccess, ctx.changes);
+    new.memo = Some(&base.site_memo);
     Some((
         Side::new(base.config, base.vhosts, ctx.htaccess, ctx.changes),
-        Side::new(ctx.config, ctx.vhosts, ctx.htaccess, ctx.changes),
+        new,
     ))
 }
 
@@ -235,6 +250,13 @@ pub(crate) fn main_serves(side: &Side<'_>) -> bool {
 
 /// The sites present on both sides.
 pub(crate) fn sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
+    match new.memo {
+        Some(memo) => memo.all.get_or_init(|| match_sites(old, new)).clone(),
+        None => match_sites(old, new),
+    }
+}
+
+fn match_sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
     let mut out = Vec::new();
     if main_serves(old) && main_serves(new) {
         out.push(Site {
@@ -274,6 +296,13 @@ pub(crate) fn sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
 /// both), so rules comparing a site's before and after skip it — one edited
 /// vhost among 10,000 is compared once, not 10,000 times.
 pub(crate) fn changed_sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
+    match new.memo {
+        Some(memo) => memo.changed.get_or_init(|| touched_sites(old, new)).clone(),
+        None => touched_sites(old, new),
+    }
+}
+
+fn touched_sites(old: &Side<'_>, new: &Side<'_>) -> Vec<Site> {
     let mut touched: BTreeSet<&Scope> = BTreeSet::new();
     for change in new.changes {
         match change.scope.vhost() {
