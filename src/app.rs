@@ -459,10 +459,12 @@ fn unchanged_line(unchanged: &[crate::finding::Finding]) -> String {
         1 => " (1 error)".to_string(),
         n => format!(" ({n} errors)"),
     };
+    let (n, them) = match unchanged.len() {
+        1 => ("1 finding".to_string(), "it"),
+        n => (format!("{n} findings"), "them"),
+    };
     format!(
-        "apachelint: {} finding{} the known-good configuration already had not shown{of_which} — --all-findings shows them\n",
-        unchanged.len(),
-        if unchanged.len() == 1 { "" } else { "s" },
+        "apachelint: {n}{of_which} not shown: the known-good configuration already had {them} (--all-findings shows {them})\n"
     )
 }
 
