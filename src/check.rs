@@ -380,19 +380,13 @@ mod tests {
     use crate::load::provider::MemBackend;
     use crate::load::tree::Config;
     use crate::load::vfs::Vfs;
-    use crate::load::{LoadOptions, Profile, load};
+    use crate::load::{LoadOptions, load};
 
     fn config(text: &str) -> Config {
         let mem = MemBackend::new().file("/etc/apache2/apache2.conf", text);
         load(
             &Vfs::direct(Arc::new(mem)),
-            &LoadOptions {
-                profile: Profile::debian(),
-                root_file: "/etc/apache2/apache2.conf".into(),
-                server_root: None,
-                pre_directives: Vec::new(),
-                post_directives: Vec::new(),
-            },
+            &LoadOptions::debian("/etc/apache2/apache2.conf"),
         )
     }
 

@@ -36,7 +36,7 @@ use std::sync::Arc;
 use apachelint::load::provider::{MemBackend, MemEntry};
 use apachelint::load::tree::Config;
 use apachelint::load::vfs::Vfs;
-use apachelint::load::{LoadOptions, Profile, load};
+use apachelint::load::{LoadOptions, load};
 use apachelint::rules::Family;
 use apachelint::syntax::{self, ParseOptions, SyntaxError};
 use serde_json::Value;
@@ -272,11 +272,9 @@ fn load_alone(rel: &str, src: &[u8]) -> Config {
     load(
         &Vfs::direct(Arc::new(mem)),
         &LoadOptions {
-            profile: Profile::debian(),
-            root_file,
             server_root: Some(LONE_DIR.into()),
             pre_directives: oracle_modules(),
-            post_directives: Vec::new(),
+            ..LoadOptions::debian(root_file)
         },
     )
 }
@@ -496,15 +494,11 @@ fn every_corpus_tree_loads_without_syntax_findings() {
     for row in &trees {
         let mut problems = recipe_problems(row);
         let mem = mem_tree(&corpus, row, &rows);
-        let mut profile = Profile::debian();
-        profile.defines = row.defines.clone();
-        let options = LoadOptions {
-            profile,
-            root_file: row.root_file.clone(),
+        let mut options = LoadOptions {
             server_root: Some(row.server_root.clone()),
-            pre_directives: Vec::new(),
-            post_directives: Vec::new(),
+            ..LoadOptions::debian(row.root_file.clone())
         };
+        options.profile.defines = row.defines.clone();
         match catch_unwind(AssertUnwindSafe(|| {
             load(&Vfs::direct(Arc::new(mem)), &options)
         })) {

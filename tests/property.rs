@@ -28,7 +28,7 @@ use std::time::Duration;
 use apachelint::load::provider::MemBackend;
 use apachelint::load::tree::Config;
 use apachelint::load::vfs::Vfs;
-use apachelint::load::{LoadOptions, Profile, load, render};
+use apachelint::load::{LoadOptions, load, render};
 use apachelint::syntax::{self, ParseOptions};
 use proptest::prelude::*;
 use proptest::sample::{Index, select, subsequence};
@@ -399,15 +399,11 @@ fn fingerprint(config: &Config) -> (String, String, Vec<String>) {
 fn load_with_deadline(spec: &TreeSpec) -> Option<std::thread::Result<Config>> {
     let (send, receive) = mpsc::channel();
     let vfs = Vfs::direct(Arc::new(spec.backend()));
-    let mut profile = Profile::debian();
-    profile.defines = spec.defines.iter().map(|d| d.to_string()).collect();
-    let options = LoadOptions {
-        profile,
-        root_file: format!("{ETC}/apache2.conf").into(),
+    let mut options = LoadOptions {
         server_root: Some(ETC.into()),
-        pre_directives: Vec::new(),
-        post_directives: Vec::new(),
+        ..LoadOptions::debian(format!("{ETC}/apache2.conf"))
     };
+    options.profile.defines = spec.defines.iter().map(|d| d.to_string()).collect();
     std::thread::spawn(move || {
         let result = catch_unwind(AssertUnwindSafe(|| load(&vfs, &options)));
         let _ = send.send(result);

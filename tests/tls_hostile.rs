@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use apachelint::load::provider::MemBackend;
 use apachelint::load::vfs::Vfs;
-use apachelint::load::{LoadOptions, Profile, load};
+use apachelint::load::{LoadOptions, load};
 use apachelint::rules::context::{TargetFacts, Unknown};
 
 struct Bytes(BTreeMap<String, Vec<u8>>);
@@ -100,13 +100,7 @@ fn hostile_tls_lines_do_not_panic() {
     let mem = MemBackend::new().file("/etc/apache2/apache2.conf", &text);
     let config = load(
         &Vfs::direct(Arc::new(mem)),
-        &LoadOptions {
-            profile: Profile::debian(),
-            root_file: "/etc/apache2/apache2.conf".into(),
-            server_root: None,
-            pre_directives: Vec::new(),
-            post_directives: Vec::new(),
-        },
+        &LoadOptions::debian("/etc/apache2/apache2.conf"),
     );
     let findings = apachelint::check::check(&config, &Bytes(files));
     assert!(!findings.is_empty());

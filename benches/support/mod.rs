@@ -18,7 +18,7 @@ use std::sync::Arc;
 use apachelint::load::provider::DiskBackend;
 use apachelint::load::tree::Config;
 use apachelint::load::vfs::Vfs;
-use apachelint::load::{LoadOptions, Profile, load};
+use apachelint::load::{LoadOptions, load};
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -121,11 +121,8 @@ pub fn load_tree(tree: &GeneratedTree) -> Config {
     load(
         &Vfs::direct(Arc::new(DiskBackend::default())),
         &LoadOptions {
-            profile: Profile::debian(),
-            root_file: tree.root_file.clone(),
             server_root: Some(tree.dir.clone()),
-            pre_directives: Vec::new(),
-            post_directives: Vec::new(),
+            ..LoadOptions::debian(tree.root_file.clone())
         },
     )
 }

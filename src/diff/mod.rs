@@ -407,7 +407,7 @@ mod tests {
     use super::*;
     use crate::load::provider::MemBackend;
     use crate::load::vfs::Vfs;
-    use crate::load::{LoadOptions, Profile, load};
+    use crate::load::{LoadOptions, load};
 
     fn config(files: &[(&str, &str)]) -> Config {
         let mut mem = MemBackend::new();
@@ -416,13 +416,7 @@ mod tests {
         }
         load(
             &Vfs::direct(Arc::new(mem)),
-            &LoadOptions {
-                profile: Profile::debian(),
-                root_file: "/etc/apache2/apache2.conf".into(),
-                server_root: None,
-                pre_directives: Vec::new(),
-                post_directives: Vec::new(),
-            },
+            &LoadOptions::debian("/etc/apache2/apache2.conf"),
         )
     }
 

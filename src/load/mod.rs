@@ -88,6 +88,21 @@ pub struct LoadOptions {
     pub post_directives: Vec<String>,
 }
 
+impl LoadOptions {
+    /// Debian's apache2 started on `root_file` with no other options (no
+    /// `-d`, `-C`, `-c` or `-D`): what tests and tools loading a tree from
+    /// memory want.
+    pub fn debian(root_file: impl Into<PathBuf>) -> LoadOptions {
+        LoadOptions {
+            profile: Profile::debian(),
+            root_file: root_file.into(),
+            server_root: None,
+            pre_directives: Vec::new(),
+            post_directives: Vec::new(),
+        }
+    }
+}
+
 /// httpd's name for the pseudo-file of `-C`/`-c` directives.
 pub const COMMAND_LINE_FILE: &str = "-c/-C directives";
 

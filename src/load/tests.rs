@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::provider::MemBackend;
 use super::render;
 use super::vfs::Vfs;
-use super::{LoadOptions, Profile, load};
+use super::{LoadOptions, load};
 use crate::load::tree::Config;
 
 /// Builds a memory tree from `#- /path` sections (`#- /path -> target` for
@@ -35,18 +35,9 @@ fn load_fixture(fixture: &str) -> Config {
     }
     flush(&mut current, &mut mem);
     let vfs = Vfs::direct(Arc::new(mem));
-    let mut profile = Profile::debian();
-    profile.defines.push("CMDLINE".to_string());
-    load(
-        &vfs,
-        &LoadOptions {
-            profile,
-            root_file: "/etc/apache2/apache2.conf".into(),
-            server_root: None,
-            pre_directives: Vec::new(),
-            post_directives: Vec::new(),
-        },
-    )
+    let mut options = LoadOptions::debian("/etc/apache2/apache2.conf");
+    options.profile.defines.push("CMDLINE".to_string());
+    load(&vfs, &options)
 }
 
 /// The effective configuration, one `name args` per line, nested by two

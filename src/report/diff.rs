@@ -13,9 +13,9 @@
 //!     {
 //!       "scope": "vhost shop.example (*:443)",
 //!       "kind": "modified",
-//!       "directive": "allowoverride",
-//!       "old": {"value": "All", "file": "known-good/etc/apache2/sites-enabled/shop.conf", "line": 27},
-//!       "new": {"value": "AuthConfig Indexes", "file": "candidate/etc/apache2/sites-enabled/shop.conf", "line": 30}
+//!       "directive": "AllowOverride",
+//!       "old": {"value": "AllowOverride All", "file": "known-good/etc/apache2/sites-enabled/shop.conf", "line": 27},
+//!       "new": {"value": "AllowOverride AuthConfig Indexes", "file": "candidate/etc/apache2/sites-enabled/shop.conf", "line": 30}
 //!     }
 //!   ],
 //!   "routing": [
@@ -28,8 +28,11 @@
 //!
 //! - `kind` is `added`, `removed`, `modified`, `reordered`, `scope-added` or
 //!   `scope-removed`; `old`/`new` is `null` on the side that has no node.
-//! - `value` is the directive's arguments after `${VAR}` substitution,
-//!   whitespace collapsed (for a scope change: the section's opening line).
+//! - `directive` is the directive's name as httpd's documentation spells it
+//!   (empty for a scope change).
+//! - `value` is the directive with its arguments after `${VAR}`
+//!   substitution, whitespace collapsed (for a scope change: the section's
+//!   opening line).
 //! - New fields may be added within version 1; none is removed or renamed.
 
 use std::collections::BTreeSet;
@@ -69,11 +72,12 @@ impl DiffReport<'_> {
                 scope = Some(&change.scope);
                 let _ = writeln!(out, "{}", change.scope);
             }
+            let name = self.directive_name(change);
             let (mark, what) = match change.kind {
-                ChangeKind::Added => ('+', change.name.clone()),
-                ChangeKind::Removed => ('-', change.name.clone()),
-                ChangeKind::Modified => ('~', change.name.clone()),
-                ChangeKind::Reordered => ('~', format!("{} (order)", change.name)),
+                ChangeKind::Added => ('+', name),
+                ChangeKind::Removed => ('-', name),
+                ChangeKind::Modified => ('~', name),
+                ChangeKind::Reordered => ('~', format!("{name} (order)")),
                 ChangeKind::ScopeAdded => ('+', "(whole section)".to_string()),
                 ChangeKind::ScopeRemoved => ('-', "(whole section)".to_string()),
             };
@@ -128,7 +132,7 @@ impl DiffReport<'_> {
             "changes": self.changes.iter().map(|c| json!({
                 "scope": c.scope.to_string(),
                 "kind": kind_name(c.kind),
-                "directive": c.name,
+                "directive": self.directive_name(c),
                 "old": side(self.old, c.old),
                 "new": side(self.new, c.new),
             })).collect::<Vec<_>>(),
@@ -143,6 +147,14 @@ impl DiffReport<'_> {
                 "rerouted": self.reroutes.len(),
             },
         })
+    }
+
+    /// The changed directive's documented spelling (`AllowOverride`).
+    fn directive_name(&self, change: &Change) -> String {
+        if change.name.is_empty() {
+            return String::new();
+        }
+        self.new.canonical_name(&change.name)
     }
 
     fn scope_count(&self) -> usize {
