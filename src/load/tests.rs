@@ -40,6 +40,14 @@ fn load_fixture(fixture: &str) -> Config {
     load(&vfs, &options)
 }
 
+/// The include-depth errors (`AL014`) of a loaded fixture.
+fn include_depth_errors(config: &Config) -> Vec<String> {
+    findings(config)
+        .into_iter()
+        .filter(|f| f.starts_with("AL014"))
+        .collect()
+}
+
 /// The effective configuration, one `name args` per line, nested by two
 /// spaces (DUMP_CONFIG without file headers and line markers).
 fn effective(config: &Config) -> String {
@@ -439,10 +447,7 @@ Include conf.d/*.conf
 Include conf.d/*.conf
 ",
     );
-    let recursion: Vec<String> = findings(&c)
-        .into_iter()
-        .filter(|f| f.starts_with("AL014"))
-        .collect();
+    let recursion = include_depth_errors(&c);
     assert_eq!(
         recursion,
         ["AL014 /etc/apache2/conf.d/a.conf:1 Exceeded maximum include depth of 128, There appears to be a recursion.";
@@ -464,10 +469,7 @@ Include *
 #- /etc/apache2/loop -> .
 ",
     );
-    let recursion: Vec<String> = findings(&c)
-        .into_iter()
-        .filter(|f| f.starts_with("AL014"))
-        .collect();
+    let recursion = include_depth_errors(&c);
     assert_eq!(
         recursion,
         [
@@ -489,13 +491,7 @@ Include *
 #- /etc/apache2/conf.d/dirlink -> /etc/apache2/conf.d
 ",
     );
-    assert_eq!(
-        findings(&c)
-            .iter()
-            .filter(|f| f.starts_with("AL014"))
-            .count(),
-        1
-    );
+    assert_eq!(include_depth_errors(&c).len(), 1);
     assert_eq!(c.includes.len(), 1 + 128);
 }
 
@@ -516,10 +512,7 @@ A z
 "
     ));
     assert_eq!(effective(&c), "A a\n");
-    let recursion: Vec<String> = findings(&c)
-        .into_iter()
-        .filter(|f| f.starts_with("AL014"))
-        .collect();
+    let recursion = include_depth_errors(&c);
     assert_eq!(recursion.len(), 1, "{recursion:?}");
     assert!(recursion[0].ends_with("exceeds the maximum include directory nesting level of 128. You have probably a recursion somewhere."));
 }
