@@ -1,11 +1,17 @@
 //! Security rules (AL3xx): configurations httpd accepts and serves, but that
 //! expose the server or its users — legacy TLS protocols and ciphers,
-//! insecure renegotiation, unverified TLS to backends, missing HSTS. Each
+//! insecure renegotiation, unverified TLS to backends, missing HSTS, version
+//! disclosure, TRACE, status/info pages and forward proxying open to
+//! anyone. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
 
+mod handler_exposed;
 mod hsts_missing;
+mod open_forward_proxy;
+mod server_signature_on;
+mod server_tokens_verbose;
 mod ssl_cipher_medium;
 mod ssl_cipher_weak;
 mod ssl_insecure_renegotiation;
@@ -13,8 +19,15 @@ mod ssl_no_forward_secrecy;
 mod ssl_protocol_legacy;
 mod ssl_proxy_unverified;
 mod ssl_session_tickets;
+mod trace_enabled;
 
+pub use handler_exposed::{
+    SERVER_INFO_EXPOSED, SERVER_STATUS_EXPOSED, ServerInfoExposed, ServerStatusExposed,
+};
 pub use hsts_missing::{HSTS_MISSING, HstsMissing};
+pub use open_forward_proxy::{OPEN_FORWARD_PROXY, OpenForwardProxy};
+pub use server_signature_on::{SERVER_SIGNATURE_ON, ServerSignatureOn};
+pub use server_tokens_verbose::{SERVER_TOKENS_VERBOSE, ServerTokensVerbose};
 pub use ssl_cipher_medium::{SSL_CIPHER_MEDIUM, SslCipherMedium};
 pub use ssl_cipher_weak::{SSL_CIPHER_WEAK, SslCipherWeak};
 pub use ssl_insecure_renegotiation::{SSL_INSECURE_RENEGOTIATION, SslInsecureRenegotiation};
@@ -22,11 +35,56 @@ pub use ssl_no_forward_secrecy::{SSL_NO_FORWARD_SECRECY, SslNoForwardSecrecy};
 pub use ssl_protocol_legacy::{SSL_PROTOCOL_LEGACY, SslProtocolLegacy};
 pub use ssl_proxy_unverified::{SSL_PROXY_UNVERIFIED, SslProxyUnverified};
 pub use ssl_session_tickets::{SSL_SESSION_TICKETS, SslSessionTickets};
+pub use trace_enabled::{TRACE_ENABLED, TraceEnabled};
 
 use crate::load::tree::NodeId;
 use crate::model::openssl_ciphers::{self, Cipher, Evaluation, Universe};
 use crate::rules::context::Context;
 use crate::rules::validity::tls::directives_named;
+
+/// The main server's setting of a server-wide directive: the last active
+/// one outside every section (httpd keeps the last).
+pub(crate) fn main_server_setting(ctx: &Context<'_>, name: &str) -> Option<NodeId> {
+    ctx.named(name).iter().copied().rev().find(|&id| {
+        let node = ctx.node(id);
+        node.active && node.is_directive() && ctx.config.enclosing_section(id).is_none()
+    })
+}
+
+/// Whether an access restriction covers `node`: its section, or one
+/// enclosing it, restricts access (see [`section_restricts_access`]).
+pub(crate) fn access_restricted(ctx: &Context<'_>, node: NodeId) -> bool {
+    let mut section = ctx.config.enclosing_section(node);
+    while let Some(s) = section {
+        if section_restricts_access(ctx, s) {
+            return true;
+        }
+        section = ctx.config.enclosing_section(s);
+    }
+    false
+}
+
+/// Whether a section itself holds a `Require` other than `Require all
+/// granted`, a `<RequireAll>`/`<RequireAny>`/`<RequireNone>`, or
+/// mod_access_compat's `Allow`/`Deny`. Any such line counts: whether it
+/// really keeps strangers out (`Require ip 0.0.0.0/0`) is not judged here.
+pub(crate) fn section_restricts_access(ctx: &Context<'_>, section: NodeId) -> bool {
+    let config = ctx.config;
+    config.effective(section).iter().any(|&id| {
+        let n = config.node(id);
+        if n.is_section() {
+            return n.is("RequireAll") || n.is("RequireAny") || n.is("RequireNone");
+        }
+        if n.is("Allow") || n.is("Deny") {
+            return true;
+        }
+        n.is("Require") && {
+            let words: Vec<&str> = n.arg_values().collect();
+            !matches!(words.as_slice(), [all, granted]
+                if all.eq_ignore_ascii_case("all") && granted.eq_ignore_ascii_case("granted"))
+        }
+    })
+}
 
 /// A TLS 1.2-and-below cipher string as written: `SSLCipherSuite`,
 /// `SSLProxyCipherSuite` (one-argument or `SSL` form) and

@@ -108,6 +108,7 @@ pub use alias_needs_url_path::{ALIAS_NEEDS_URL_PATH, AliasNeedsUrlPath};
 pub use allowoverride_invalid::{ALLOWOVERRIDE_INVALID, AllowOverrideInvalid};
 pub use allowoverride_useless::{ALLOWOVERRIDE_USELESS, AllowOverrideUseless};
 pub(crate) use c_numbers::timeout_parameter;
+pub(crate) use checked_nodes::whole_configuration;
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub(crate) use directive_module_not_loaded::enable_hint;
 
