@@ -54,6 +54,7 @@ fn write_tree(dir: &Path, site: &str) {
         "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n\
          LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\n\
          ServerTokens Prod\nTraceEnable Off\n\
+         <Directory />\n    Require all denied\n</Directory>\n\
          Listen 80\nIncludeOptional sites-enabled/*.conf\n",
     )
     .unwrap();

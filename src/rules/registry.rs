@@ -156,6 +156,7 @@ pub static ALL: &[&RuleMeta] = &[
     &security::SERVER_STATUS_EXPOSED,
     &security::SERVER_INFO_EXPOSED,
     &security::OPEN_FORWARD_PROXY,
+    &security::ROOT_DIRECTORY_NOT_DENIED,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -294,6 +295,7 @@ pub static RULES: &[&dyn Rule] = &[
     &security::ServerStatusExposed,
     &security::ServerInfoExposed,
     &security::OpenForwardProxy,
+    &security::RootDirectoryNotDenied,
     &hygiene::VhostPortNotListened,
 ];
 

@@ -2,7 +2,7 @@
 //! expose the server or its users — legacy TLS protocols and ciphers,
 //! insecure renegotiation, unverified TLS to backends, missing HSTS, version
 //! disclosure, TRACE, status/info pages and forward proxying open to
-//! anyone. Each
+//! anyone, a filesystem root not denied. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
@@ -10,6 +10,7 @@
 mod handler_exposed;
 mod hsts_missing;
 mod open_forward_proxy;
+mod root_directory_not_denied;
 mod server_signature_on;
 mod server_tokens_verbose;
 mod ssl_cipher_medium;
@@ -26,6 +27,7 @@ pub use handler_exposed::{
 };
 pub use hsts_missing::{HSTS_MISSING, HstsMissing};
 pub use open_forward_proxy::{OPEN_FORWARD_PROXY, OpenForwardProxy};
+pub use root_directory_not_denied::{ROOT_DIRECTORY_NOT_DENIED, RootDirectoryNotDenied};
 pub use server_signature_on::{SERVER_SIGNATURE_ON, ServerSignatureOn};
 pub use server_tokens_verbose::{SERVER_TOKENS_VERBOSE, ServerTokensVerbose};
 pub use ssl_cipher_medium::{SSL_CIPHER_MEDIUM, SslCipherMedium};
