@@ -157,6 +157,8 @@ pub static ALL: &[&RuleMeta] = &[
     &security::SERVER_INFO_EXPOSED,
     &security::OPEN_FORWARD_PROXY,
     &security::ROOT_DIRECTORY_NOT_DENIED,
+    &security::PRIVATE_KEY_SERVED,
+    &security::FILESYSTEM_ROOT_SERVED,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -296,6 +298,8 @@ pub static RULES: &[&dyn Rule] = &[
     &security::ServerInfoExposed,
     &security::OpenForwardProxy,
     &security::RootDirectoryNotDenied,
+    &security::PrivateKeyServed,
+    &security::FilesystemRootServed,
     &hygiene::VhostPortNotListened,
 ];
 

@@ -2,14 +2,17 @@
 //! expose the server or its users — legacy TLS protocols and ciphers,
 //! insecure renegotiation, unverified TLS to backends, missing HSTS, version
 //! disclosure, TRACE, status/info pages and forward proxying open to
-//! anyone, a filesystem root not denied. Each
+//! anyone, a filesystem root not denied or served, private keys inside served
+//! trees. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
 
+mod filesystem_root_served;
 mod handler_exposed;
 mod hsts_missing;
 mod open_forward_proxy;
+mod private_key_served;
 mod root_directory_not_denied;
 mod server_signature_on;
 mod server_tokens_verbose;
@@ -22,11 +25,13 @@ mod ssl_proxy_unverified;
 mod ssl_session_tickets;
 mod trace_enabled;
 
+pub use filesystem_root_served::{FILESYSTEM_ROOT_SERVED, FilesystemRootServed};
 pub use handler_exposed::{
     SERVER_INFO_EXPOSED, SERVER_STATUS_EXPOSED, ServerInfoExposed, ServerStatusExposed,
 };
 pub use hsts_missing::{HSTS_MISSING, HstsMissing};
 pub use open_forward_proxy::{OPEN_FORWARD_PROXY, OpenForwardProxy};
+pub use private_key_served::{PRIVATE_KEY_SERVED, PrivateKeyServed};
 pub use root_directory_not_denied::{ROOT_DIRECTORY_NOT_DENIED, RootDirectoryNotDenied};
 pub use server_signature_on::{SERVER_SIGNATURE_ON, ServerSignatureOn};
 pub use server_tokens_verbose::{SERVER_TOKENS_VERBOSE, ServerTokensVerbose};
@@ -51,6 +56,28 @@ pub(crate) fn main_server_setting(ctx: &Context<'_>, name: &str) -> Option<NodeI
         let node = ctx.node(id);
         node.active && node.is_directive() && ctx.config.enclosing_section(id).is_none()
     })
+}
+
+/// The trees the configuration serves files from: every active
+/// `DocumentRoot` and `Alias`/`ScriptAlias` target (absolute, without
+/// trailing slash; `/` stays `/`), with the directive that serves it.
+pub(crate) fn served_trees(ctx: &Context<'_>) -> Vec<(String, NodeId)> {
+    let mut out = Vec::new();
+    for (name, arg) in [("DocumentRoot", 0), ("Alias", 1), ("ScriptAlias", 1)] {
+        for &id in ctx.named(name) {
+            let node = ctx.node(id);
+            if !node.active || !node.is_directive() {
+                continue;
+            }
+            if let Some(path) = node.arg(arg).filter(|p| p.starts_with('/')) {
+                let trimmed = path.trim_end_matches('/');
+                let tree = if trimmed.is_empty() { "/" } else { trimmed };
+                out.push((tree.to_string(), id));
+            }
+        }
+    }
+    out.sort_by_key(|(_, id)| *id);
+    out
 }
 
 /// Whether an access restriction covers `node`: its section, or one
