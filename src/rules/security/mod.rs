@@ -80,6 +80,14 @@ pub(crate) fn served_trees(ctx: &Context<'_>) -> Vec<(String, NodeId)> {
     out
 }
 
+/// Whether the configuration is a whole server (it listens somewhere): only
+/// then does a setting left at httpd's default say something about the
+/// server — a site file or module snippet checked on its own says nothing
+/// about `ServerTokens`.
+pub(crate) fn is_whole_server(ctx: &Context<'_>) -> bool {
+    ctx.named("Listen").iter().any(|&id| ctx.node(id).active)
+}
+
 /// Whether an access restriction covers `node`: its section, or one
 /// enclosing it, restricts access (see [`section_restricts_access`]).
 pub(crate) fn access_restricted(ctx: &Context<'_>, node: NodeId) -> bool {

@@ -4,11 +4,13 @@ use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 use crate::rules::validity::whole_configuration;
 
+use super::is_whole_server;
+
 crate::declare_rule! {
     /// ## What it does
     /// Reports a main server whose filesystem root is not denied: no `<Directory />` at the
-    /// top level, or one whose last `Require` is not `Require all denied` (mod_access_compat's
-    /// `Deny from all` counts as denied).
+    /// top level of a configuration that listens, or one whose last `Require` is not
+    /// `Require all denied` (mod_access_compat's `Deny from all` counts as denied).
     ///
     /// ## Why is this risky?
     /// Access is granted where nothing denies it. Without `<Directory />` denying everything,
@@ -71,7 +73,7 @@ impl Rule for RootDirectoryNotDenied {
             })
             .collect();
         let Some(&last_root) = roots.last() else {
-            if let Some((node, span)) = whole_configuration(ctx) {
+            if let Some((node, span)) = whole_configuration(ctx).filter(|_| is_whole_server(ctx)) {
                 let f = ctx.report(
                     node,
                     span,

@@ -3,13 +3,14 @@
 use crate::rules::context::{Context, Rule};
 use crate::rules::validity::whole_configuration;
 
-use super::main_server_setting;
+use super::{is_whole_server, main_server_setting};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a server whose `Server` response header names more than the product:
-    /// `ServerTokens` set to anything but `Prod` (or `ProductOnly`), or not set at all —
-    /// httpd's default is `Full`, `Apache/2.4.71 (Debian)` plus module versions.
+    /// `ServerTokens` set to anything but `Prod` (or `ProductOnly`), or not set at all in a
+    /// configuration that listens (a whole server, not a snippet) — httpd's default is `Full`,
+    /// `Apache/2.4.71 (Debian)` plus module versions.
     ///
     /// ## Why is this risky?
     /// The exact version and operating system tell an attacker which published
@@ -83,7 +84,8 @@ impl Rule for ServerTokensVerbose {
                 f.help = Some(help.to_string());
             }
             None => {
-                let Some((node, span)) = whole_configuration(ctx) else {
+                let Some((node, span)) = whole_configuration(ctx).filter(|_| is_whole_server(ctx))
+                else {
                     return;
                 };
                 let f = ctx.report(

@@ -4,13 +4,13 @@ use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 use crate::rules::validity::whole_configuration;
 
-use super::main_server_setting;
+use super::{is_whole_server, main_server_setting};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a server that answers HTTP `TRACE` requests: `TraceEnable` not set in the main
-    /// server (the default is `on`), or set to `on` or `extended` there or in a
-    /// `<VirtualHost>`.
+    /// server of a configuration that listens (the default is `on`), or set to `on` or
+    /// `extended` there or in a `<VirtualHost>`.
     ///
     /// ## Why is this risky?
     /// `TRACE` echoes the request back, headers included — the basis of cross-site tracing,
@@ -51,6 +51,7 @@ impl Rule for TraceEnabled {
     fn check(&self, ctx: &mut Context<'_>) {
         let help = "set `TraceEnable off` in the main server";
         if main_server_setting(ctx, "TraceEnable").is_none()
+            && is_whole_server(ctx)
             && let Some((node, span)) = whole_configuration(ctx)
         {
             let f = ctx.report(
