@@ -1,5 +1,7 @@
 //! `AL315` private-key-served.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::load::tree::NodeId;
 use crate::rules::context::{Context, Rule};
 
@@ -50,17 +52,21 @@ impl Rule for PrivateKeyServed {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        let trees = served_trees(ctx);
+        // Served trees by path (the first directive serving each), to look
+        // up each ancestor of a key file.
+        let mut trees: HashMap<String, NodeId> = HashMap::new();
+        for (tree, id) in served_trees(ctx) {
+            trees.entry(tree).or_insert(id);
+        }
         let mut keys: Vec<NodeId> = ctx.named("SSLCertificateKeyFile").to_vec();
         // A certificate file holds the key too when its server names no key
         // file (mod_ssl then reads the key from it).
+        let servers_with_keys: HashSet<Option<NodeId>> = keys
+            .iter()
+            .map(|&k| ctx.config.enclosing_vhost(k))
+            .collect();
         for &cert in ctx.named("SSLCertificateFile") {
-            let server = ctx.config.enclosing_vhost(cert);
-            let has_key = ctx
-                .named("SSLCertificateKeyFile")
-                .iter()
-                .any(|&k| ctx.config.enclosing_vhost(k) == server);
-            if !has_key {
+            if !servers_with_keys.contains(&ctx.config.enclosing_vhost(cert)) {
                 keys.push(cert);
             }
         }
@@ -71,8 +77,7 @@ impl Rule for PrivateKeyServed {
                 continue;
             }
             let Some(path) = node.arg(0) else { continue };
-            let Some((tree, served_by)) = trees.iter().find(|(tree, _)| is_within(path, tree))
-            else {
+            let Some((tree, served_by)) = serving_tree(&trees, path) else {
                 continue;
             };
             let served_line = ctx.node(*served_by).line;
@@ -93,10 +98,41 @@ impl Rule for PrivateKeyServed {
     }
 }
 
-/// Whether `path` is `tree` or below it.
-fn is_within(path: &str, tree: &str) -> bool {
-    tree == "/"
-        || path
-            .strip_prefix(tree)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+/// The outermost served tree that holds `path` (the path itself or one of
+/// its ancestors), with the directive serving it.
+fn serving_tree<'t>(
+    trees: &'t HashMap<String, NodeId>,
+    path: &str,
+) -> Option<(&'t str, &'t NodeId)> {
+    if !path.starts_with('/') {
+        return None;
+    }
+    let ancestors = std::iter::once("/").chain(
+        path.match_indices('/')
+            .skip(1)
+            .map(|(i, _)| &path[..i])
+            .chain(std::iter::once(path.trim_end_matches('/'))),
+    );
+    ancestors
+        .filter_map(|a| trees.get_key_value(a))
+        .map(|(tree, id)| (tree.as_str(), id))
+        .next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_served_by_the_outermost_tree_holding_it() {
+        let trees: HashMap<String, NodeId> = [("/var/www/shop", 1), ("/var/www/shop/static", 2)]
+            .into_iter()
+            .map(|(t, n)| (t.to_string(), NodeId(n)))
+            .collect();
+        let tree = |p| serving_tree(&trees, p).map(|(t, _)| t);
+        assert_eq!(tree("/var/www/shop/static/k.key"), Some("/var/www/shop"));
+        assert_eq!(tree("/var/www/shop"), Some("/var/www/shop"));
+        assert_eq!(tree("/var/www/shop-keys/k.key"), None);
+        assert_eq!(tree("relative/k.key"), None);
+    }
 }
