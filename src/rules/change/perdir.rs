@@ -69,6 +69,11 @@ pub(crate) struct Side<'a> {
     changes: &'a [Change],
     /// On the candidate side: the sites of the pair, shared by every rule.
     memo: Option<&'a SiteMemo>,
+    /// Each vhost's redirect of every path, once asked for (redirect chains
+    /// pass through the same vhosts many times).
+    blanket_redirects: RefCell<HashMap<NodeId, Option<super::rewrite::Redirect>>>,
+    /// Whether each vhost (by index) serves TLS, once asked for.
+    tls_enabled: RefCell<HashMap<usize, bool>>,
 }
 
 /// The sites of the (known-good, candidate) pair of one check, computed by
@@ -124,6 +129,8 @@ impl<'a> Side<'a> {
             root,
             root_by_name,
             memo: None,
+            blanket_redirects: RefCell::new(HashMap::new()),
+            tls_enabled: RefCell::new(HashMap::new()),
             overrides: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
             changes,
@@ -196,6 +203,34 @@ impl<'a> Side<'a> {
         } else {
             self.config.effective(container)
         }
+    }
+
+    /// `vhost`'s redirect of every path, computed by `compute` the first
+    /// time it is asked for.
+    pub(crate) fn blanket_redirect(
+        &self,
+        vhost: NodeId,
+        compute: impl FnOnce() -> Option<super::rewrite::Redirect>,
+    ) -> Option<super::rewrite::Redirect> {
+        if let Some(known) = self.blanket_redirects.borrow().get(&vhost) {
+            return known.clone();
+        }
+        let redirect = compute();
+        self.blanket_redirects
+            .borrow_mut()
+            .insert(vhost, redirect.clone());
+        redirect
+    }
+
+    /// Whether vhost number `vhost` serves TLS, computed by `compute` the
+    /// first time it is asked for.
+    pub(crate) fn tls_enabled(&self, vhost: usize, compute: impl FnOnce() -> bool) -> bool {
+        if let Some(&known) = self.tls_enabled.borrow().get(&vhost) {
+            return known;
+        }
+        let enabled = compute();
+        self.tls_enabled.borrow_mut().insert(vhost, enabled);
+        enabled
     }
 
     /// The overrides in force for a directory.

@@ -325,9 +325,12 @@ pub(crate) fn redirects(side: &Side<'_>, vhost: NodeId) -> Vec<Redirect> {
     out
 }
 
-/// The first redirect of a vhost that catches every path.
+/// The first redirect of a vhost that catches every path (remembered by
+/// the side).
 pub(crate) fn blanket_redirect(side: &Side<'_>, vhost: NodeId) -> Option<Redirect> {
-    redirects(side, vhost).into_iter().find(|r| r.blanket)
+    side.blanket_redirect(vhost, || {
+        redirects(side, vhost).into_iter().find(|r| r.blanket)
+    })
 }
 
 /// The host names a vhost answers by name (ServerName and plain aliases).

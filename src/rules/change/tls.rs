@@ -22,15 +22,17 @@ pub(crate) fn tls_enabled(side: &Side<'_>, vhost: usize) -> bool {
     if !side.config.has_module("ssl_module") {
         return false;
     }
-    let node = side.vhosts.vhosts[vhost].node;
-    let engine = setting(side, Some(node), &["SSLEngine"]);
-    match engine.and_then(|id| side.config.node(id).arg(0)) {
-        Some(engine) => engine.eq_ignore_ascii_case("on"),
-        None => {
-            https_listener(side.vhosts, vhost)
-                && setting(side, Some(node), &["SSLCertificateFile"]).is_some()
+    side.tls_enabled(vhost, || {
+        let node = side.vhosts.vhosts[vhost].node;
+        let engine = setting(side, Some(node), &["SSLEngine"]);
+        match engine.and_then(|id| side.config.node(id).arg(0)) {
+            Some(engine) => engine.eq_ignore_ascii_case("on"),
+            None => {
+                https_listener(side.vhosts, vhost)
+                    && setting(side, Some(node), &["SSLCertificateFile"]).is_some()
+            }
         }
-    }
+    })
 }
 
 /// Whether a vhost's address is on a listener whose protocol is https
