@@ -12,30 +12,49 @@
 //! - A mask is a bit count (`strtol`: leading whitespace and a sign allowed,
 //!   1..=32 or 1..=128) or, for IPv4, a dotted netmask.
 
-/// Whether `apr_ipsubnet_create(address, mask)` succeeds.
-pub fn subnet_is_valid(address: &[u8], mask: Option<&[u8]>) -> bool {
+/// Why `apr_ipsubnet_create` refuses an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubnetError {
+    /// `APR_EINVAL`: nothing like an IP address.
+    NotAnAddress,
+    /// `APR_EBADIP`
+    BadAddress,
+    /// `APR_EBADMASK`
+    BadMask,
+}
+
+/// `apr_ipsubnet_create(address, mask)`.
+pub fn check_subnet(address: &[u8], mask: Option<&[u8]>) -> Result<(), SubnetError> {
     if !looks_like_ip(address) {
-        return false;
+        return Err(SubnetError::NotAnAddress);
     }
     let family = if let Some(v6) = inet_pton6(address) {
         if is_v4_mapped(&v6) {
-            return false;
+            return Err(SubnetError::BadAddress);
         }
         Family::V6
     } else if inet_pton4(address).is_some() {
         Family::V4
+    } else if mask.is_none() && is_network_prefix(address) {
+        return Ok(());
     } else {
-        return mask.is_none() && is_network_prefix(address);
+        return Err(SubnetError::BadAddress);
     };
-    let Some(mask) = mask else { return true };
+    let Some(mask) = mask else { return Ok(()) };
     let max_bits = match family {
         Family::V4 => 32,
         Family::V6 => 128,
     };
     match strtol_whole(mask) {
-        Some(bits) if bits > 0 && bits <= max_bits => true,
-        _ => family == Family::V4 && inet_pton4(mask).is_some(),
+        Some(bits) if bits > 0 && bits <= max_bits => Ok(()),
+        _ if family == Family::V4 && inet_pton4(mask).is_some() => Ok(()),
+        _ => Err(SubnetError::BadMask),
     }
+}
+
+/// Whether `apr_ipsubnet_create(address, mask)` succeeds.
+pub fn subnet_is_valid(address: &[u8], mask: Option<&[u8]>) -> bool {
+    check_subnet(address, mask).is_ok()
 }
 
 /// `A.B.C.D/M` or `A.B.C.D` split at the first `/`, as httpd's callers do.
@@ -58,7 +77,7 @@ fn looks_like_ip(address: &[u8]) -> bool {
 }
 
 /// BIND's `inet_pton4` as APR ships it: exactly four octets.
-fn inet_pton4(text: &[u8]) -> Option<[u8; 4]> {
+pub(crate) fn inet_pton4(text: &[u8]) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
     let mut octets = 0;
     let mut saw_digit = false;
@@ -90,8 +109,8 @@ fn inet_pton4(text: &[u8]) -> Option<[u8; 4]> {
     (octets == 4).then_some(out)
 }
 
-/// BIND's `inet_pton6`.
-fn inet_pton6(text: &[u8]) -> Option<[u8; 16]> {
+/// BIND's `inet_pton6` as APR ships it (an embedded IPv4 tail is allowed).
+pub(crate) fn inet_pton6(text: &[u8]) -> Option<[u8; 16]> {
     let mut out = [0u8; 16];
     let mut len = 0usize;
     let mut gap: Option<usize> = None;

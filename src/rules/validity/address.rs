@@ -4,7 +4,9 @@
 //! (`inet_aton`: `127.1`, `0x7f.0.0.1`). Shared by the `Listen`,
 //! `<VirtualHost>` and `Require ip` checks.
 
-use super::c_numbers::{atoi, strtol};
+use super::c_numbers::atoi;
+pub(crate) use crate::model::ipsubnet::SubnetError;
+use crate::model::ipsubnet::{self, inet_pton6};
 
 /// `host[:port]` as `apr_parse_addr_port` splits it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -58,7 +60,7 @@ pub(crate) fn parse_addr_port(text: &str) -> Option<AddrPort> {
             ),
             None => (&inner[..close], None),
         };
-        inet_pton6(address)?;
+        inet_pton6(address.as_bytes())?;
         return Some(AddrPort {
             host: Some(address.to_string()),
             scope,
@@ -74,111 +76,6 @@ pub(crate) fn parse_addr_port(text: &str) -> Option<AddrPort> {
 
 fn valid_port(value: i32) -> Option<u16> {
     u16::try_from(value).ok().filter(|&port| port >= 1)
-}
-
-/// APR's `inet_pton4`: exactly four decimal parts of at most 255.
-pub(crate) fn inet_pton4(text: &str) -> Option<[u8; 4]> {
-    let mut out = [0u8; 4];
-    let mut octets = 0;
-    let mut saw_digit = false;
-    let mut current: u32 = 0;
-    for byte in text.bytes() {
-        if byte.is_ascii_digit() {
-            current = current * 10 + u32::from(byte - b'0');
-            if current > 255 {
-                return None;
-            }
-            if !saw_digit {
-                octets += 1;
-                if octets > 4 {
-                    return None;
-                }
-                saw_digit = true;
-            }
-            out[octets - 1] = current as u8;
-        } else if byte == b'.' && saw_digit {
-            if octets == 4 {
-                return None;
-            }
-            current = 0;
-            saw_digit = false;
-        } else {
-            return None;
-        }
-    }
-    (octets == 4).then_some(out)
-}
-
-/// APR's `inet_pton6` (an embedded IPv4 tail is allowed).
-pub(crate) fn inet_pton6(text: &str) -> Option<[u8; 16]> {
-    let bytes = text.as_bytes();
-    let mut out = [0u8; 16];
-    let mut tp = 0usize;
-    let mut colon_at: Option<usize> = None;
-    let mut i = 0;
-    if bytes.first() == Some(&b':') {
-        if bytes.get(1) != Some(&b':') {
-            return None;
-        }
-        i = 1;
-    }
-    let mut token_start = i;
-    let mut saw_xdigit = false;
-    let mut value: u32 = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        i += 1;
-        if let Some(digit) = (byte as char).to_digit(16) {
-            value = (value << 4) | digit;
-            if value > 0xffff {
-                return None;
-            }
-            saw_xdigit = true;
-            continue;
-        }
-        if byte == b':' {
-            token_start = i;
-            if !saw_xdigit {
-                if colon_at.is_some() {
-                    return None;
-                }
-                colon_at = Some(tp);
-                continue;
-            }
-            if tp + 2 > 16 {
-                return None;
-            }
-            out[tp] = (value >> 8) as u8;
-            out[tp + 1] = value as u8;
-            tp += 2;
-            saw_xdigit = false;
-            value = 0;
-            continue;
-        }
-        if byte == b'.' && tp + 4 <= 16 {
-            let ipv4 = inet_pton4(&text[token_start..])?;
-            out[tp..tp + 4].copy_from_slice(&ipv4);
-            tp += 4;
-            saw_xdigit = false;
-            break;
-        }
-        return None;
-    }
-    if saw_xdigit {
-        if tp + 2 > 16 {
-            return None;
-        }
-        out[tp] = (value >> 8) as u8;
-        out[tp + 1] = value as u8;
-        tp += 2;
-    }
-    if let Some(colon) = colon_at {
-        let moved = tp - colon;
-        out.copy_within(colon..tp, 16 - moved);
-        out[colon..16 - moved].fill(0);
-        tp = 16;
-    }
-    (tp == 16).then_some(out)
 }
 
 /// glibc's `inet_aton` without trailing text: one to four parts, each
@@ -229,7 +126,7 @@ pub(crate) enum HostKind {
 /// Classifies a host as `getaddrinfo` will see it.
 pub(crate) fn classify_host(host: &str) -> HostKind {
     let without_zone = host.split_once('%').map_or(host, |(address, _)| address);
-    if inet_aton_exact(host) || inet_pton6(without_zone).is_some() {
+    if inet_aton_exact(host) || inet_pton6(without_zone.as_bytes()).is_some() {
         return HostKind::Literal;
     }
     let name_bytes = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
@@ -240,18 +137,6 @@ pub(crate) fn classify_host(host: &str) -> HostKind {
         return HostKind::Unresolvable;
     }
     HostKind::Name
-}
-
-/// Why `apr_ipsubnet_create` refuses an address, and the text `Require ip`
-/// adds to its message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SubnetError {
-    /// `APR_EINVAL`: nothing like an IP address (no suffix in the message).
-    NotAnAddress,
-    /// `APR_EBADIP`
-    BadAddress,
-    /// `APR_EBADMASK`
-    BadMask,
 }
 
 impl SubnetError {
@@ -271,64 +156,10 @@ impl SubnetError {
 
 /// `apr_ipsubnet_create` on `address[/mask]`, as `Require ip` calls it.
 pub(crate) fn check_subnet(word: &str) -> Result<(), SubnetError> {
-    let (address, mask) = match word.split_once('/') {
-        Some((address, mask)) => (address, Some(mask)),
-        None => (word, None),
-    };
-    let looks_like_ip = !address.is_empty()
-        && (address.contains(':') || address.bytes().all(|b| b == b'.' || b.is_ascii_digit()));
-    if !looks_like_ip {
-        return Err(SubnetError::NotAnAddress);
+    match word.split_once('/') {
+        Some((address, mask)) => ipsubnet::check_subnet(address.as_bytes(), Some(mask.as_bytes())),
+        None => ipsubnet::check_subnet(word.as_bytes(), None),
     }
-    let ipv6 = match inet_pton6(address) {
-        Some(bytes) => {
-            let v4_mapped = bytes[..10].iter().all(|&b| b == 0) && bytes[10..12] == [0xff, 0xff];
-            if v4_mapped {
-                return Err(SubnetError::BadAddress);
-            }
-            true
-        }
-        None if inet_pton4(address).is_some() => false,
-        None if mask.is_none() && legacy_network(address) => false,
-        None => return Err(SubnetError::BadAddress),
-    };
-    let Some(mask) = mask else { return Ok(()) };
-    let max_bits = if ipv6 { 128 } else { 32 };
-    let bits = strtol(mask);
-    if bits.end == mask.len() && bits.value > 0 && bits.value <= max_bits {
-        return Ok(());
-    }
-    if !ipv6 && inet_pton4(mask).is_some() {
-        return Ok(());
-    }
-    Err(SubnetError::BadMask)
-}
-
-/// APR's `parse_network`: the legacy `a.b.c.` / `a.b` network forms.
-fn legacy_network(text: &str) -> bool {
-    if text.len() > "255.255.255.255".len() {
-        return false;
-    }
-    let mut rest = text;
-    let mut components = 0;
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return false;
-        }
-        let after = &rest[digits..];
-        let next = match after.strip_prefix('.') {
-            Some(next) => next,
-            None if after.is_empty() => after,
-            None => return false,
-        };
-        components += 1;
-        if components > 4 || !(0..=255).contains(&atoi(&rest[..digits])) {
-            return false;
-        }
-        rest = next;
-    }
-    true
 }
 
 /// Why `ap_set_listener` refuses its arguments.
@@ -475,14 +306,14 @@ mod tests {
 
     #[test]
     fn pton6_handles_compression_and_ipv4_tails() {
-        assert!(inet_pton6("::").is_some());
-        assert!(inet_pton6("1::").is_some());
-        assert!(inet_pton6("::ffff:1.2.3.4").is_some());
-        assert!(inet_pton6("1:2:3:4:5:6:7:8").is_some());
-        assert!(inet_pton6("1:2:3:4:5:6:7:8:9").is_none());
-        assert!(inet_pton6("1::2::3").is_none());
-        assert!(inet_pton6(":1").is_none());
-        assert!(inet_pton6("").is_none());
-        assert!(inet_pton6("12345::").is_none());
+        assert!(inet_pton6(b"::").is_some());
+        assert!(inet_pton6(b"1::").is_some());
+        assert!(inet_pton6(b"::ffff:1.2.3.4").is_some());
+        assert!(inet_pton6(b"1:2:3:4:5:6:7:8").is_some());
+        assert!(inet_pton6(b"1:2:3:4:5:6:7:8:9").is_none());
+        assert!(inet_pton6(b"1::2::3").is_none());
+        assert!(inet_pton6(b":1").is_none());
+        assert!(inet_pton6(b"").is_none());
+        assert!(inet_pton6(b"12345::").is_none());
     }
 }
