@@ -1,9 +1,8 @@
 //! `AL181` ssl-certificate-unreadable.
 
-use crate::model::mod_ssl::vhost_id;
 use crate::rules::context::{Context, Rule};
 
-use super::tls::{PairFailure, startup_failure};
+use super::tls::{PairFailure, pair_failures, startup_failure};
 
 crate::declare_rule! {
     /// ## What it does
@@ -51,13 +50,8 @@ impl Rule for SslCertificateUnreadable {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for startup in ctx.tls_startup() {
-            let server = &startup.server;
-            let Some((pair, PairFailure::NoCertificate)) = &startup.failure else {
-                continue;
-            };
-            let config = ctx.config;
-            let key_id = format!("{}:{}", vhost_id(config, server), pair.index);
+        let config = ctx.config;
+        for (server, pair, _, key_id) in pair_failures(ctx, PairFailure::NoCertificate) {
             let log_line = if server.last(config, "SSLCertificateChainFile").is_some() {
                 format!(
                     "AH02561: Failed to configure certificate {key_id}, check {}",

@@ -1,10 +1,9 @@
 //! `AL183` ssl-key-mismatch.
 
 use crate::finding::Label;
-use crate::model::mod_ssl::vhost_id;
 use crate::rules::context::{Context, Rule};
 
-use super::tls::{PairFailure, startup_failure};
+use super::tls::{PairFailure, pair_failures, startup_failure};
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,14 +51,8 @@ impl Rule for SslKeyMismatch {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for startup in ctx.tls_startup() {
-            let server = &startup.server;
-            let Some((pair, PairFailure::Mismatch)) = &startup.failure else {
-                continue;
-            };
-            let config = ctx.config;
-            let key_id = format!("{}:{}", vhost_id(config, server), pair.index);
-            let node = pair.key.unwrap_or(pair.cert);
+        let config = ctx.config;
+        for (_, pair, node, key_id) in pair_failures(ctx, PairFailure::Mismatch) {
             let span = config.node(node).arg_span(0);
             let cert_span = config.node(pair.cert).arg_span(0);
             let f = ctx.report(

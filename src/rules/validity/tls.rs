@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use crate::finding::{Finding, Stage};
 use crate::load::tree::NodeId;
-use crate::model::mod_ssl::TlsServer;
+use crate::model::mod_ssl::{TlsServer, vhost_id};
 use crate::model::pki::{self, CertificateFile, KeyFile, KeyMatch};
 use crate::rules::context::Context;
 
@@ -166,6 +166,26 @@ fn builtin_pass_phrase_dialog(ctx: &Context<'_>) -> bool {
 pub(crate) struct TlsStartup {
     pub server: TlsServer,
     pub failure: Option<(CertificatePair, PairFailure)>,
+}
+
+/// The servers whose first failing pair fails with `kind`: the server, the
+/// pair, and the node a finding points at (the key file's directive, or the
+/// certificate's when the key is read from it), with mod_ssl's name for the
+/// pair in its log lines (`shop.example:443:0`).
+pub(crate) fn pair_failures<'a>(
+    ctx: &Context<'a>,
+    kind: PairFailure,
+) -> Vec<(&'a TlsServer, &'a CertificatePair, NodeId, String)> {
+    ctx.tls_startup()
+        .iter()
+        .filter_map(|startup| match &startup.failure {
+            Some((pair, failure)) if *failure == kind => {
+                let key_id = format!("{}:{}", vhost_id(ctx.config, &startup.server), pair.index);
+                Some((&startup.server, pair, pair.key.unwrap_or(pair.cert), key_id))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every server with `SSLEngine on`, with its first failing pair; use
