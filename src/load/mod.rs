@@ -721,9 +721,7 @@ impl<'a> Loader<'a> {
             SectionKind::Macro if self.has_module("macro_module") => {
                 self.define_macro(opener, item, reader, parent)
             }
-            // Without mod_macro loaded while reading, `<Macro` is an unknown
-            // section: read as one, never walked.
-            SectionKind::Macro => {
+            SectionKind::Macro | SectionKind::Ordinary => {
                 let node = self.add_line_node(
                     parent,
                     opener.directive,
@@ -734,28 +732,17 @@ impl<'a> Loader<'a> {
                     &item,
                     true,
                 );
+                // Without mod_macro loaded while reading, `<Macro` is an
+                // unknown section: read as one, never walked.
+                let mode = if opener.kind == SectionKind::Macro {
+                    Mode::Unwalked
+                } else {
+                    Mode::Ordinary
+                };
                 stack.push(Frame {
                     node,
                     name,
-                    mode: Mode::Unwalked,
-                    soak_origin: None,
-                });
-            }
-            SectionKind::Ordinary => {
-                let node = self.add_line_node(
-                    parent,
-                    opener.directive,
-                    NodeKind::Section {
-                        has_closing_angle: opener.has_closing_angle,
-                        close: None,
-                    },
-                    &item,
-                    true,
-                );
-                stack.push(Frame {
-                    node,
-                    name,
-                    mode: Mode::Ordinary,
+                    mode,
                     soak_origin: None,
                 });
             }
