@@ -16,7 +16,10 @@ use apachelint::load::provider::MemBackend;
 use apachelint::load::vfs::Vfs;
 use apachelint::load::{LoadOptions, Profile, load};
 use apachelint::rules::context::NoFacts;
-use serde_json::Value;
+
+#[path = "support/recorded.rs"]
+mod recorded;
+use recorded::recorded_cases;
 
 const MODULES_DIR: &str = "/usr/lib/apache2/modules";
 
@@ -63,68 +66,65 @@ fn findings_for(conf: &Path) -> Vec<Finding> {
     apachelint::check::check(&config, &NoFacts)
 }
 
+/// `ok` or `err`: the directory a fixture is in.
+fn fixture_kind(conf: &Path) -> String {
+    conf.parent()
+        .and_then(Path::file_name)
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[test]
 fn expression_rules_say_what_httpd_says() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar-fixtures");
+    let cases = recorded_cases("expr_");
     let mut failures = Vec::new();
-    let mut count = 0;
-    for kind in ["ok", "err"] {
-        let mut cases: Vec<PathBuf> = fs::read_dir(dir.join(kind))
-            .expect("fixture dir")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| {
-                let name = p.file_name().unwrap_or_default().to_string_lossy();
-                name.starts_with("expr_") && name.ends_with(".conf")
-            })
+    for (conf, golden) in &cases {
+        let kind = fixture_kind(conf);
+        let ours: Vec<Finding> = findings_for(conf)
+            .into_iter()
+            .filter(is_expression_rule)
             .collect();
-        cases.sort();
-        for conf in cases {
-            count += 1;
-            let golden: Value = serde_json::from_str(
-                &fs::read_to_string(conf.with_extension("httpd.json")).expect("golden"),
+        let describe = |f: &Finding| {
+            format!(
+                "{} {:?} line {:?} latent={}",
+                f.rule.code,
+                f.message,
+                f.httpd.as_ref().map(|h| h.line),
+                f.latent
             )
-            .expect("golden json");
-            let ours: Vec<Finding> = findings_for(&conf)
-                .into_iter()
-                .filter(is_expression_rule)
-                .collect();
-            let describe = |f: &Finding| {
-                format!(
-                    "{} {:?} line {:?} latent={}",
-                    f.rule.code,
-                    f.message,
-                    f.httpd.as_ref().map(|h| h.line),
-                    f.latent
-                )
-            };
-            let name = format!(
-                "{kind}/{}",
-                conf.file_name().unwrap_or_default().to_string_lossy()
-            );
-            if kind == "ok" {
-                if !ours.is_empty() {
-                    let found: Vec<String> = ours.iter().map(describe).collect();
-                    failures.push(format!("{name}: httpd accepts, we say {found:?}"));
-                }
-                continue;
-            }
-            let error = &golden["first_error"];
-            let message = error["message"].as_str().unwrap_or_default();
-            let line = error["line"].as_u64();
-            let matched = ours.iter().any(|f| {
-                f.severity == Severity::Error
-                    && !f.latent
-                    && f.message == message
-                    && line.is_none_or(|l| f.httpd.as_ref().is_some_and(|h| u64::from(h.line) == l))
-            });
-            if !matched {
+        };
+        let name = format!(
+            "{kind}/{}",
+            conf.file_name().unwrap_or_default().to_string_lossy()
+        );
+        if kind == "ok" {
+            if !ours.is_empty() {
                 let found: Vec<String> = ours.iter().map(describe).collect();
-                failures.push(format!(
-                    "{name}: httpd says {message:?} at line {line:?}, we say {found:?}"
-                ));
+                failures.push(format!("{name}: httpd accepts, we say {found:?}"));
             }
+            continue;
+        }
+        let error = &golden["first_error"];
+        let message = error["message"].as_str().unwrap_or_default();
+        let line = error["line"].as_u64();
+        let matched = ours.iter().any(|f| {
+            f.severity == Severity::Error
+                && !f.latent
+                && f.message == message
+                && line.is_none_or(|l| f.httpd.as_ref().is_some_and(|h| u64::from(h.line) == l))
+        });
+        if !matched {
+            let found: Vec<String> = ours.iter().map(describe).collect();
+            failures.push(format!(
+                "{name}: httpd says {message:?} at line {line:?}, we say {found:?}"
+            ));
         }
     }
-    assert!(count >= 20, "expected the expr_* fixtures, found {count}");
+    assert!(
+        cases.len() >= 20,
+        "expected the expr_* fixtures, found {}",
+        cases.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -11,6 +11,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+#[path = "support/recorded.rs"]
+mod recorded;
+use recorded::recorded_cases;
+
 const DEFAULT_MODULES: &[&str] = &[
     "access_compat",
     "alias",
@@ -92,59 +96,50 @@ fn check(conf: &Path) -> (Vec<Value>, PathBuf, tempfile::TempDir) {
 
 #[test]
 fn ssl_fixtures_match_apache2() {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar-fixtures");
+    let cases = recorded_cases("ssl_");
     let mut failures = Vec::new();
-    let mut cases = 0;
-    for kind in ["err", "ok"] {
-        let mut confs: Vec<PathBuf> = fs::read_dir(base.join(kind))
-            .expect("fixtures")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| {
-                let name = p.file_name().unwrap().to_string_lossy();
-                name.starts_with("ssl_") && name.ends_with(".conf")
-            })
+    for (conf, golden) in &cases {
+        let (findings, root, _dir) = check(conf);
+        let kind = conf
+            .parent()
+            .and_then(Path::file_name)
+            .unwrap_or_default()
+            .to_string_lossy();
+        let config_test: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["stage"] == "config-test" && f["severity"] == "error")
             .collect();
-        confs.sort();
-        for conf in confs {
-            cases += 1;
-            let golden: Value = serde_json::from_str(
-                &fs::read_to_string(conf.with_extension("httpd.json")).expect("golden"),
-            )
-            .expect("golden json");
-            let (findings, root, _dir) = check(&conf);
-            let config_test: Vec<&Value> = findings
-                .iter()
-                .filter(|f| f["stage"] == "config-test" && f["severity"] == "error")
-                .collect();
-            let name = conf.file_name().unwrap().to_string_lossy().to_string();
-            match golden["first_error"].as_object() {
-                Some(first) => {
-                    let message = first["message"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .replace("<ROOT>", &root.display().to_string());
-                    let line = first["line"].as_u64();
-                    let hit = config_test
-                        .iter()
-                        .any(|f| f["message"] == message.as_str() && f["line"].as_u64() == line);
-                    if !hit {
-                        failures.push(format!(
-                            "{kind}/{name}: httpd says `{message}` (line {line:?}); apachelint: {:?}",
-                            config_test.iter().map(|f| (&f["message"], &f["line"])).collect::<Vec<_>>()
-                        ));
-                    }
+        let name = conf.file_name().unwrap().to_string_lossy().to_string();
+        match golden["first_error"].as_object() {
+            Some(first) => {
+                let message = first["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace("<ROOT>", &root.display().to_string());
+                let line = first["line"].as_u64();
+                let hit = config_test
+                    .iter()
+                    .any(|f| f["message"] == message.as_str() && f["line"].as_u64() == line);
+                if !hit {
+                    failures.push(format!(
+                        "{kind}/{name}: httpd says `{message}` (line {line:?}); apachelint: {:?}",
+                        config_test
+                            .iter()
+                            .map(|f| (&f["message"], &f["line"]))
+                            .collect::<Vec<_>>()
+                    ));
                 }
-                None if !config_test.is_empty() => failures.push(format!(
-                    "{kind}/{name}: httpd accepts it; apachelint: {:?}",
-                    config_test
-                        .iter()
-                        .map(|f| &f["message"])
-                        .collect::<Vec<_>>()
-                )),
-                None => {}
             }
+            None if !config_test.is_empty() => failures.push(format!(
+                "{kind}/{name}: httpd accepts it; apachelint: {:?}",
+                config_test
+                    .iter()
+                    .map(|f| &f["message"])
+                    .collect::<Vec<_>>()
+            )),
+            None => {}
         }
     }
-    assert!(cases > 0, "no ssl fixtures");
+    assert!(!cases.is_empty(), "no ssl fixtures");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -5,7 +5,8 @@
 //!
 //! Beside it, included one by one with `#[path = "support/<file>.rs"]` so that a
 //! test compiles only what it calls: `parse_spans.rs` and `config_spans.rs`, the
-//! span invariants of the parser and the loader.
+//! span invariants of the parser and the loader; `recorded.rs`, the grammar
+//! fixtures with their recorded httpd verdicts.
 
 pub mod shared;
 pub mod trees;
