@@ -159,6 +159,7 @@ pub static ALL: &[&RuleMeta] = &[
     &security::ROOT_DIRECTORY_NOT_DENIED,
     &security::PRIVATE_KEY_SERVED,
     &security::FILESYSTEM_ROOT_SERVED,
+    &security::PROXY_HOST_FROM_REQUEST,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -300,6 +301,7 @@ pub static RULES: &[&dyn Rule] = &[
     &security::RootDirectoryNotDenied,
     &security::PrivateKeyServed,
     &security::FilesystemRootServed,
+    &security::ProxyHostFromRequest,
     &hygiene::VhostPortNotListened,
 ];
 

@@ -3,7 +3,7 @@
 //! insecure renegotiation, unverified TLS to backends, missing HSTS, version
 //! disclosure, TRACE, status/info pages and forward proxying open to
 //! anyone, a filesystem root not denied or served, private keys inside served
-//! trees. Each
+//! trees, proxy targets whose host the request chooses. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
@@ -13,6 +13,7 @@ mod handler_exposed;
 mod hsts_missing;
 mod open_forward_proxy;
 mod private_key_served;
+mod proxy_host_from_request;
 mod root_directory_not_denied;
 mod server_signature_on;
 mod server_tokens_verbose;
@@ -32,6 +33,7 @@ pub use handler_exposed::{
 pub use hsts_missing::{HSTS_MISSING, HstsMissing};
 pub use open_forward_proxy::{OPEN_FORWARD_PROXY, OpenForwardProxy};
 pub use private_key_served::{PRIVATE_KEY_SERVED, PrivateKeyServed};
+pub use proxy_host_from_request::{PROXY_HOST_FROM_REQUEST, ProxyHostFromRequest};
 pub use root_directory_not_denied::{ROOT_DIRECTORY_NOT_DENIED, RootDirectoryNotDenied};
 pub use server_signature_on::{SERVER_SIGNATURE_ON, ServerSignatureOn};
 pub use server_tokens_verbose::{SERVER_TOKENS_VERBOSE, ServerTokensVerbose};

@@ -111,6 +111,7 @@ pub(crate) use c_numbers::timeout_parameter;
 pub(crate) use checked_nodes::whole_configuration;
 pub use directive_context::{DIRECTIVE_CONTEXT, DirectiveContext};
 pub(crate) use directive_module_not_loaded::enable_hint;
+pub(crate) use handler_input::{RawLine, handled_nodes};
 
 pub use directive_forbidden_in_section::{
     DIRECTIVE_FORBIDDEN_IN_SECTION, DirectiveForbiddenInSection,
