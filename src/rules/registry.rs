@@ -160,6 +160,7 @@ pub static ALL: &[&RuleMeta] = &[
     &security::PRIVATE_KEY_SERVED,
     &security::FILESYSTEM_ROOT_SERVED,
     &security::PROXY_HOST_FROM_REQUEST,
+    &security::WEBDAV_UNRESTRICTED,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -302,6 +303,7 @@ pub static RULES: &[&dyn Rule] = &[
     &security::PrivateKeyServed,
     &security::FilesystemRootServed,
     &security::ProxyHostFromRequest,
+    &security::WebdavUnrestricted,
     &hygiene::VhostPortNotListened,
 ];
 

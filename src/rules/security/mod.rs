@@ -3,7 +3,8 @@
 //! insecure renegotiation, unverified TLS to backends, missing HSTS, version
 //! disclosure, TRACE, status/info pages and forward proxying open to
 //! anyone, a filesystem root not denied or served, private keys inside served
-//! trees, proxy targets whose host the request chooses. Each
+//! trees, proxy targets whose host the request chooses, WebDAV open to
+//! anyone. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
@@ -25,6 +26,7 @@ mod ssl_protocol_legacy;
 mod ssl_proxy_unverified;
 mod ssl_session_tickets;
 mod trace_enabled;
+mod webdav_unrestricted;
 
 pub use filesystem_root_served::{FILESYSTEM_ROOT_SERVED, FilesystemRootServed};
 pub use handler_exposed::{
@@ -45,6 +47,7 @@ pub use ssl_protocol_legacy::{SSL_PROTOCOL_LEGACY, SslProtocolLegacy};
 pub use ssl_proxy_unverified::{SSL_PROXY_UNVERIFIED, SslProxyUnverified};
 pub use ssl_session_tickets::{SSL_SESSION_TICKETS, SslSessionTickets};
 pub use trace_enabled::{TRACE_ENABLED, TraceEnabled};
+pub use webdav_unrestricted::{WEBDAV_UNRESTRICTED, WebdavUnrestricted};
 
 use crate::load::tree::NodeId;
 use crate::model::openssl_ciphers::{self, Cipher, Evaluation, Universe};
