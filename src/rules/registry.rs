@@ -161,6 +161,7 @@ pub static ALL: &[&RuleMeta] = &[
     &security::FILESYSTEM_ROOT_SERVED,
     &security::PROXY_HOST_FROM_REQUEST,
     &security::WEBDAV_UNRESTRICTED,
+    &security::HTTP_NOT_REDIRECTED,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -304,6 +305,7 @@ pub static RULES: &[&dyn Rule] = &[
     &security::FilesystemRootServed,
     &security::ProxyHostFromRequest,
     &security::WebdavUnrestricted,
+    &security::HttpNotRedirected,
     &hygiene::VhostPortNotListened,
 ];
 

@@ -243,6 +243,12 @@ impl<'a> Side<'a> {
     }
 }
 
+/// The candidate alone as a side, for rules that judge one configuration
+/// with the request model the change rules use.
+pub(crate) fn candidate_side<'a>(ctx: &Context<'a>) -> Side<'a> {
+    Side::new(ctx.config, ctx.vhosts, ctx.htaccess, ctx.changes)
+}
+
 /// The known-good side and the candidate side, when checking a change.
 pub(crate) fn sides<'a>(ctx: &Context<'a>) -> Option<(Side<'a>, Side<'a>)> {
     let base = ctx.baseline?;

@@ -4,7 +4,7 @@
 //! disclosure, TRACE, status/info pages and forward proxying open to
 //! anyone, a filesystem root not denied or served, private keys inside served
 //! trees, proxy targets whose host the request chooses, WebDAV open to
-//! anyone. Each
+//! anyone, TLS sites also served in plain HTTP. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
@@ -12,6 +12,7 @@
 mod filesystem_root_served;
 mod handler_exposed;
 mod hsts_missing;
+mod http_not_redirected;
 mod open_forward_proxy;
 mod private_key_served;
 mod proxy_host_from_request;
@@ -33,6 +34,7 @@ pub use handler_exposed::{
     SERVER_INFO_EXPOSED, SERVER_STATUS_EXPOSED, ServerInfoExposed, ServerStatusExposed,
 };
 pub use hsts_missing::{HSTS_MISSING, HstsMissing};
+pub use http_not_redirected::{HTTP_NOT_REDIRECTED, HttpNotRedirected};
 pub use open_forward_proxy::{OPEN_FORWARD_PROXY, OpenForwardProxy};
 pub use private_key_served::{PRIVATE_KEY_SERVED, PrivateKeyServed};
 pub use proxy_host_from_request::{PROXY_HOST_FROM_REQUEST, ProxyHostFromRequest};
