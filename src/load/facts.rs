@@ -53,6 +53,25 @@ impl TargetFacts for VfsFacts<'_> {
         }
     }
 
+    fn list_dir(&self, dir: &str) -> Result<Vec<(String, bool)>, Unknown> {
+        if self.assume_files_exist {
+            return Err(Unknown);
+        }
+        match self.vfs.read_dir(&self.absolute(dir)) {
+            Ok((_, entries)) => Ok(entries
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.name.to_string_lossy().into_owned(),
+                        e.kind == EntryKind::Dir,
+                    )
+                })
+                .collect()),
+            Err(VfsError::Outside | VfsError::Io(_)) => Err(Unknown),
+            Err(_) => Ok(Vec::new()),
+        }
+    }
+
     fn find_files(&self, dir: &str, name: &str) -> Result<Vec<String>, Unknown> {
         /// Limits for walking a document root.
         const MAX_DEPTH: usize = 16;

@@ -92,6 +92,10 @@ pub struct Vfs {
     /// directory or document root for thousands of vhosts. A run never
     /// writes, so an answer stays true for its length.
     stats: Arc<Mutex<HashMap<PathBuf, Result<Resolved, VfsError>>>>,
+    /// [`Vfs::read_dir`] listings by resolved path: the `.htaccess` search
+    /// lists every served directory, and rules asking what a served
+    /// directory holds get the same listing without another read.
+    listings: Arc<Mutex<HashMap<PathBuf, Vec<DirEntry>>>>,
 }
 
 impl fmt::Debug for Vfs {
@@ -114,6 +118,7 @@ impl Vfs {
             confined: false,
             dirs: Arc::default(),
             stats: Arc::default(),
+            listings: Arc::default(),
         }
     }
 
@@ -126,6 +131,7 @@ impl Vfs {
             confined: true,
             dirs: Arc::default(),
             stats: Arc::default(),
+            listings: Arc::default(),
         }
     }
 
@@ -321,7 +327,18 @@ impl Vfs {
         if dir.meta.kind != EntryKind::Dir {
             return Err(VfsError::NotADirectory);
         }
+        if let Some(known) = self
+            .listings
+            .lock()
+            .ok()
+            .and_then(|l| l.get(&dir.path).cloned())
+        {
+            return Ok((dir.path, known));
+        }
         let entries = self.read_resolved_dir(&dir.path)?;
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert(dir.path.clone(), entries.clone());
+        }
         Ok((dir.path, entries))
     }
 

@@ -46,6 +46,12 @@ pub trait TargetFacts: Sync {
     fn find_files(&self, _dir: &str, _name: &str) -> Result<Vec<String>, Unknown> {
         Err(Unknown)
     }
+    /// The names in directory `dir`, each with whether it is a directory
+    /// (symlinks not followed); empty when `dir` does not exist, `Err` when
+    /// it cannot be seen.
+    fn list_dir(&self, _dir: &str) -> Result<Vec<(String, bool)>, Unknown> {
+        Err(Unknown)
+    }
     /// How to show one of the target's paths to the user (the checkout path
     /// in repository mode).
     fn display_path(&self, path: &str) -> String {

@@ -162,6 +162,7 @@ pub static ALL: &[&RuleMeta] = &[
     &security::PROXY_HOST_FROM_REQUEST,
     &security::WEBDAV_UNRESTRICTED,
     &security::HTTP_NOT_REDIRECTED,
+    &security::REPOSITORY_METADATA_SERVED,
     &crate::suppress::SUPPRESSION_UNUSED,
     &crate::suppress::SUPPRESSION_WITHOUT_REASON,
     &crate::suppress::SUPPRESSION_UNKNOWN_RULE,
@@ -306,6 +307,7 @@ pub static RULES: &[&dyn Rule] = &[
     &security::ProxyHostFromRequest,
     &security::WebdavUnrestricted,
     &security::HttpNotRedirected,
+    &security::RepositoryMetadataServed,
     &hygiene::VhostPortNotListened,
 ];
 

@@ -4,7 +4,8 @@
 //! disclosure, TRACE, status/info pages and forward proxying open to
 //! anyone, a filesystem root not denied or served, private keys inside served
 //! trees, proxy targets whose host the request chooses, WebDAV open to
-//! anyone, TLS sites also served in plain HTTP. Each
+//! anyone, TLS sites also served in plain HTTP, `.git` and
+//! `.env` in served trees. Each
 //! cites the guideline it enforces (Mozilla's Server Side TLS, the CIS Apache
 //! HTTP Server 2.4 Benchmark). httpd serves all of these, so none is an
 //! error: `check` fails on them only with `--fail-on warning`.
@@ -16,6 +17,7 @@ mod http_not_redirected;
 mod open_forward_proxy;
 mod private_key_served;
 mod proxy_host_from_request;
+mod repository_metadata_served;
 mod root_directory_not_denied;
 mod server_signature_on;
 mod server_tokens_verbose;
@@ -38,6 +40,7 @@ pub use http_not_redirected::{HTTP_NOT_REDIRECTED, HttpNotRedirected};
 pub use open_forward_proxy::{OPEN_FORWARD_PROXY, OpenForwardProxy};
 pub use private_key_served::{PRIVATE_KEY_SERVED, PrivateKeyServed};
 pub use proxy_host_from_request::{PROXY_HOST_FROM_REQUEST, ProxyHostFromRequest};
+pub use repository_metadata_served::{REPOSITORY_METADATA_SERVED, RepositoryMetadataServed};
 pub use root_directory_not_denied::{ROOT_DIRECTORY_NOT_DENIED, RootDirectoryNotDenied};
 pub use server_signature_on::{SERVER_SIGNATURE_ON, ServerSignatureOn};
 pub use server_tokens_verbose::{SERVER_TOKENS_VERBOSE, ServerTokensVerbose};
