@@ -18,7 +18,7 @@ use crate::syntax::words::next_word;
 use super::{checked_specs, has_unsubstituted, registry_name};
 
 /// Sections whose handlers set `cmd->path` (httpd's "directory context").
-const PATH_SECTIONS: [&str; 11] = [
+pub(crate) const PATH_SECTIONS: [&str; 11] = [
     "Directory",
     "DirectoryMatch",
     "Location",

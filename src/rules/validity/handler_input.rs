@@ -11,6 +11,7 @@ use crate::rules::context::Context;
 use crate::source::{Span, TextRange};
 
 use super::checked_nodes::nodes_to_check;
+use super::handler::PATH_SECTIONS;
 use super::has_unsubstituted;
 use super::regex::RegexError;
 
@@ -94,22 +95,6 @@ pub(crate) fn arity_accepted(ctx: &Context<'_>, id: NodeId) -> bool {
         .first()
         .is_some_and(|spec| spec.arity.accepts(&words))
 }
-
-/// The sections that give their body a directory path (`cmd->path`):
-/// inside them a handler sees a per-directory configuration.
-const PATH_SECTIONS: [&str; 11] = [
-    "Directory",
-    "DirectoryMatch",
-    "Location",
-    "LocationMatch",
-    "Files",
-    "FilesMatch",
-    "If",
-    "ElseIf",
-    "Else",
-    "Proxy",
-    "ProxyMatch",
-];
 
 /// Whether the directive stands in a per-directory configuration
 /// (`cmd->path != NULL`), rather than at server or virtual-host level.

@@ -7,6 +7,7 @@ use crate::rules::context::{Context, Rule};
 use super::c_numbers::atoi;
 use super::checked_nodes::nodes_to_check;
 use super::expression::{ExprSource, report};
+use super::handler_input::{enclosing_named, in_directory_context};
 use super::http_status::is_known_status;
 
 crate::declare_rule! {
@@ -150,7 +151,7 @@ fn string_arguments(ctx: &Context<'_>, id: NodeId, directive: &str) -> Vec<Strin
         "Alias" | "ScriptAlias" => {
             let allowed = words.len() == 1
                 && in_directory_context(ctx, id)
-                && !within(ctx, id, &NOT_FOR_ALIAS_EXPRESSIONS);
+                && enclosing_named(ctx, id, &NOT_FOR_ALIAS_EXPRESSIONS).is_none();
             allowed
                 .then(|| {
                     StringArgument::new(0, format!("Cannot parse alias expression '{first}': "))
@@ -234,21 +235,6 @@ fn redirect_url(words: &[&str]) -> Option<usize> {
     }
 }
 
-/// Sections that give httpd's `cmd->path`: directory context.
-const DIRECTORY_CONTEXT: [&str; 11] = [
-    "Directory",
-    "DirectoryMatch",
-    "Location",
-    "LocationMatch",
-    "Files",
-    "FilesMatch",
-    "If",
-    "ElseIf",
-    "Else",
-    "Proxy",
-    "ProxyMatch",
-];
-
 /// `NOT_IN_DIRECTORY | NOT_IN_FILES`: where a one-argument Alias fails its
 /// context check instead.
 const NOT_FOR_ALIAS_EXPRESSIONS: [&str; 7] = [
@@ -260,20 +246,3 @@ const NOT_FOR_ALIAS_EXPRESSIONS: [&str; 7] = [
     "ElseIf",
     "Else",
 ];
-
-fn in_directory_context(ctx: &Context<'_>, id: NodeId) -> bool {
-    within(ctx, id, &DIRECTORY_CONTEXT)
-}
-
-/// Whether any enclosing section is one of `sections`.
-fn within(ctx: &Context<'_>, id: NodeId, sections: &[&str]) -> bool {
-    let mut section = ctx.parent_section(id);
-    while let Some(s) = section {
-        let node = ctx.node(s);
-        if sections.iter().any(|name| node.is(name)) {
-            return true;
-        }
-        section = ctx.parent_section(s);
-    }
-    false
-}
