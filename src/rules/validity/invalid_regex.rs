@@ -3,9 +3,9 @@
 use crate::load::tree::{NodeId, NodeKind};
 use crate::rules::context::{Context, Rule};
 
-use super::handler_input::{RawLine, Refusal, handled_nodes};
+use super::handler_input::{Refusal, handled_nodes};
 use super::regex::compile_like_httpd;
-use super::rewrite_syntax::{RewriteProblem, check_cond, check_rule};
+use super::rewrite_syntax::{RewriteProblem, refused_rewrite_lines};
 use super::{alias_syntax, has_unsubstituted, headers_syntax, proxy_syntax, setenvif_syntax};
 
 crate::declare_rule! {
@@ -81,19 +81,10 @@ impl Rule for InvalidRegex {
                 }
             }
         }
-        for name in ["RewriteRule", "RewriteCond"] {
-            for id in handled_nodes(ctx, name) {
-                let raw = RawLine::of(ctx, id);
-                let checked = if name == "RewriteRule" {
-                    check_rule(&raw.text).err()
-                } else {
-                    check_cond(&raw.text).err()
-                };
-                let Some(problem) = checked else { continue };
-                if let RewriteProblem::Regex { range, error, .. } = &problem {
-                    let message = problem.message(name, &raw.text);
-                    Refusal::regex(raw.span(range.clone()), message, error).report(ctx, id);
-                }
+        for line in refused_rewrite_lines(ctx) {
+            if let RewriteProblem::Regex { range, error, .. } = &line.problem {
+                let message = line.problem.message(line.name, &line.raw.text);
+                Refusal::regex(line.raw.span(range.clone()), message, error).report(ctx, line.node);
             }
         }
         let found: Vec<(NodeId, Refusal)> = alias_syntax::regex_refusals(ctx)

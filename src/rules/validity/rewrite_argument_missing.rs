@@ -2,8 +2,8 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler_input::{RawLine, Refusal, handled_nodes};
-use super::rewrite_syntax::{RewriteProblem, check_cond, check_rule};
+use super::handler_input::Refusal;
+use super::rewrite_syntax::{RewriteProblem, refused_rewrite_lines};
 
 crate::declare_rule! {
     /// ## What it does
@@ -46,37 +46,26 @@ impl Rule for RewriteArgumentMissing {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for name in ["RewriteRule", "RewriteCond"] {
-            for id in handled_nodes(ctx, name) {
-                let raw = RawLine::of(ctx, id);
-                let problem = if name == "RewriteRule" {
-                    check_rule(&raw.text).err()
-                } else {
-                    check_cond(&raw.text).err()
-                };
-                if problem != Some(RewriteProblem::BadArgumentLine) {
-                    continue;
-                }
-                let (label, help) = if name == "RewriteRule" {
-                    (
-                        "a pattern but no substitution",
-                        "give the substitution after the pattern (`-` for none)",
-                    )
-                } else {
-                    (
-                        "a test string but no pattern",
-                        "give the condition pattern after the test string",
-                    )
-                };
-                let span = ctx.node(id).span;
-                Refusal::new(
-                    span,
-                    RewriteProblem::BadArgumentLine.message(name, &raw.text),
+        for line in refused_rewrite_lines(ctx) {
+            if line.problem != RewriteProblem::BadArgumentLine {
+                continue;
+            }
+            let (label, help) = if line.name == "RewriteRule" {
+                (
+                    "a pattern but no substitution",
+                    "give the substitution after the pattern (`-` for none)",
                 )
+            } else {
+                (
+                    "a test string but no pattern",
+                    "give the condition pattern after the test string",
+                )
+            };
+            let span = ctx.node(line.node).span;
+            Refusal::new(span, line.problem.message(line.name, &line.raw.text))
                 .label(label)
                 .help(help)
-                .report(ctx, id);
-            }
+                .report(ctx, line.node);
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::rules::context::{Context, Rule};
 
-use super::handler_input::{RawLine, Refusal, handled_nodes};
-use super::rewrite_syntax::{RewriteProblem, check_cond, check_rule};
+use super::handler_input::Refusal;
+use super::rewrite_syntax::{RewriteProblem, refused_rewrite_lines};
 
 crate::declare_rule! {
     /// ## What it does
@@ -53,26 +53,21 @@ impl Rule for RewriteFlagInvalid {
     }
 
     fn check(&self, ctx: &mut Context<'_>) {
-        for name in ["RewriteRule", "RewriteCond"] {
-            for id in handled_nodes(ctx, name) {
-                let raw = RawLine::of(ctx, id);
-                let problem = if name == "RewriteRule" {
-                    check_rule(&raw.text).err()
-                } else {
-                    check_cond(&raw.text).err()
-                };
-                let Some(RewriteProblem::Flag { message, range }) = problem else {
-                    continue;
-                };
-                let help = if name == "RewriteCond" {
-                    "RewriteCond takes only NC (nocase), OR (ornext) and NV (novary)"
-                } else {
-                    "flags are a bracketed, comma-separated list without empty entries: [R=301,L]"
-                };
-                Refusal::new(raw.span(range), format!("{name}: {message}"))
-                    .help(help)
-                    .report(ctx, id);
-            }
+        for line in refused_rewrite_lines(ctx) {
+            let RewriteProblem::Flag { message, range } = &line.problem else {
+                continue;
+            };
+            let help = if line.name == "RewriteCond" {
+                "RewriteCond takes only NC (nocase), OR (ornext) and NV (novary)"
+            } else {
+                "flags are a bracketed, comma-separated list without empty entries: [R=301,L]"
+            };
+            Refusal::new(
+                line.raw.span(range.clone()),
+                format!("{}: {message}", line.name),
+            )
+            .help(help)
+            .report(ctx, line.node);
         }
     }
 }

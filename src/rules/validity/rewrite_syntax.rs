@@ -7,7 +7,11 @@
 
 use std::ops::Range;
 
+use crate::load::tree::NodeId;
+use crate::rules::context::Context;
+
 use super::c_numbers::{atoi, is_c_space};
+use super::handler_input::{RawLine, handled_nodes};
 use super::http_status::is_known_status;
 use super::regex::{RegexError, compile_like_httpd};
 
@@ -323,6 +327,40 @@ pub(crate) fn check_rule(raw: &str) -> Result<ArgLine, RewriteProblem> {
     let (pattern, range) = without_bang(&line.first);
     compile(pattern, range, nocase)?;
     Ok(line)
+}
+
+/// A `RewriteRule` or `RewriteCond` line httpd would refuse: the directive
+/// name, the node, its raw argument line and the first problem httpd reports.
+pub(crate) struct RefusedRewriteLine<'a> {
+    pub name: &'static str,
+    pub node: NodeId,
+    pub raw: RawLine<'a>,
+    pub problem: RewriteProblem,
+}
+
+/// Every `RewriteRule` and `RewriteCond` whose handler httpd runs and that it
+/// refuses, rules first, each in reading order.
+pub(crate) fn refused_rewrite_lines<'a>(ctx: &Context<'a>) -> Vec<RefusedRewriteLine<'a>> {
+    let mut out = Vec::new();
+    for name in ["RewriteRule", "RewriteCond"] {
+        for node in handled_nodes(ctx, name) {
+            let raw = RawLine::of(ctx, node);
+            let problem = if name == "RewriteRule" {
+                check_rule(&raw.text).err()
+            } else {
+                check_cond(&raw.text).err()
+            };
+            if let Some(problem) = problem {
+                out.push(RefusedRewriteLine {
+                    name,
+                    node,
+                    raw,
+                    problem,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// What a `RewriteCond` line turned out to be.
