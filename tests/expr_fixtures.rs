@@ -19,29 +19,10 @@ use apachelint::rules::context::NoFacts;
 
 #[path = "support/recorded.rs"]
 mod recorded;
-use recorded::recorded_cases;
-
-const MODULES_DIR: &str = "/usr/lib/apache2/modules";
+use recorded::{oracle_directives, recorded_cases};
 
 fn is_expression_rule(finding: &Finding) -> bool {
     finding.rule.code.starts_with("AL16")
-}
-
-/// The `-C` directives of a fixture's `# oracle:` header line.
-fn oracle_directives(text: &str) -> Vec<String> {
-    let Some(header) = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# oracle:"))
-    else {
-        return Vec::new();
-    };
-    header
-        .split("-C '")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('\''))
-        .map(|(directive, _)| directive.replace("<MODULES>", MODULES_DIR))
-        .collect()
 }
 
 fn findings_for(conf: &Path) -> Vec<Finding> {

@@ -16,6 +16,11 @@ use apachelint::load::vfs::Vfs;
 use apachelint::load::{LoadOptions, Profile, load};
 use apachelint::rules::context::{TargetFacts, Unknown};
 
+#[path = "support/recorded.rs"]
+#[allow(dead_code)] // this suite reads its own cases; it needs only the header parser
+mod recorded;
+use recorded::oracle_directives;
+
 const ROOT: &str = "/srv/probe";
 
 /// The case's files, as the probe laid them out.
@@ -36,23 +41,6 @@ impl TargetFacts for CaseFiles {
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The `-C` arguments of a `# oracle:` header (single-quoted).
-fn header_directives(text: &str) -> Vec<String> {
-    let Some(header) = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# oracle:"))
-    else {
-        return Vec::new();
-    };
-    header
-        .split("-C '")
-        .skip(1)
-        .filter_map(|s| s.split('\'').next())
-        .map(|s| s.replace("<MODULES>", "/usr/lib/apache2/modules"))
-        .collect()
 }
 
 /// httpd's fatal line: the first `[ssl:emerg] AHnnnnn:` other than the
@@ -95,7 +83,7 @@ fn startup_cases_match_the_real_server() {
             .filter_map(|m| m.debian_load_line)
             .map(str::to_string)
             .collect();
-        pre.extend(header_directives(&text));
+        pre.extend(oracle_directives(&text));
         let config = load(
             &Vfs::direct(Arc::new(mem)),
             &LoadOptions {

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 #[path = "support/recorded.rs"]
 mod recorded;
-use recorded::recorded_cases;
+use recorded::{oracle_directives, recorded_cases};
 
 const DEFAULT_MODULES: &[&str] = &[
     "access_compat",
@@ -50,23 +50,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The `-C` arguments of a `# oracle:` header (single-quoted).
-fn header_directives(text: &str) -> Vec<String> {
-    let Some(header) = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# oracle:"))
-    else {
-        return Vec::new();
-    };
-    header
-        .split("-C '")
-        .skip(1)
-        .filter_map(|s| s.split('\'').next())
-        .map(|s| s.replace("<MODULES>", "/usr/lib/apache2/modules"))
-        .collect()
-}
-
 fn check(conf: &Path) -> (Vec<Value>, PathBuf, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().canonicalize().expect("root");
@@ -85,7 +68,7 @@ fn check(conf: &Path) -> (Vec<Value>, PathBuf, tempfile::TempDir) {
             "LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so"
         ));
     }
-    for d in header_directives(&text) {
+    for d in oracle_directives(&text) {
         cmd.arg("-C").arg(d);
     }
     let out = cmd.arg(&target).output().expect("apachelint");

@@ -1,4 +1,5 @@
-//! The grammar fixtures with a recorded httpd verdict, by name prefix.
+//! The grammar fixtures with a recorded httpd verdict, by name prefix, and
+//! the `-C` directives their `# oracle:` header gives apache2.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -26,5 +27,23 @@ pub fn recorded_cases(prefix: &str) -> Vec<(PathBuf, Value)> {
             let golden: Value = serde_json::from_str(&text).expect("golden json");
             (conf, golden)
         })
+        .collect()
+}
+
+/// The `-C` arguments of a fixture's `# oracle:` header line (single-quoted,
+/// `<MODULES>` standing for Debian's module directory).
+pub fn oracle_directives(text: &str) -> Vec<String> {
+    let Some(header) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# oracle:"))
+    else {
+        return Vec::new();
+    };
+    header
+        .split("-C '")
+        .skip(1)
+        .filter_map(|s| s.split('\'').next())
+        .map(|s| s.replace("<MODULES>", "/usr/lib/apache2/modules"))
         .collect()
 }
